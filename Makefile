@@ -1,0 +1,49 @@
+# Bac à sable — the two commands of the README, and a few more.
+#   make start   creates .venv if missing, installs, serves the workbook
+#   make test    installs the test needs (Python packages, Chromium, axe-core) and runs every test
+#   make bench   prints the benchmark figures
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+STAMP := $(VENV)/.installed
+
+.PHONY: start test bench lint browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+start: $(STAMP)
+	$(VENV)/bin/bacasable serve
+
+browser-deps: $(STAMP) node_modules/axe-core/axe.min.js
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation de Chromium (paquet Debian)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium manque : installez le paquet Debian « chromium » (sudo apt-get install chromium)," \
+	         "ou donnez son chemin avec make test CHROMIUM=/chemin/vers/chromium."; exit 1; \
+	  fi; \
+	fi
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm manque : installez Node.js et npm (paquet Debian « npm »)."; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+test: browser-deps
+	BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bacasable widgets tests benchmarks
+
+bench: browser-deps
+	BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache
