@@ -38,6 +38,9 @@ COMMUNES: tuple[tuple[str, str, str, str], ...] = (
 
 #: Domain of drafted e-mail addresses: fictional, never a real mail provider.
 EMAIL_DOMAIN = "exemple.fr"
+#: ARCEP reserves 06 39 98 00 00 – 06 39 98 99 99 for fiction: these numbers never ring anyone.
+#: phonenumbers calls them invalid (unallocated); ``identifiers.parse_phone`` accepts them.
+FICTION_MOBILE_PREFIX = "063998"
 
 _RIB_LETTERS = str.maketrans(string.ascii_uppercase, "12345678912345678923456789")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -377,18 +380,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _mobile(rng: random.Random) -> str:
-    # A mobile number that phonenumbers accepts, so the sandbox's phone check takes it. (ARCEP's
-    # fiction range 06 39 98 xx xx is unallocated, hence rejected by phonenumbers.)
-    import phonenumbers
-
-    while True:
-        number = f"0{rng.choice('67')}{rng.randint(0, 99_999_999):08d}"
-        parsed = phonenumbers.parse(number, "FR")
-        if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE:
-            return number
-
-
 def draft_persona(
     seed: int, sex: str = "F", age: int = 35, today: dt.date | None = None
 ) -> dict[str, Any]:
@@ -409,9 +400,9 @@ def draft_persona(
     -------
     dict
         Data valid for :class:`~bacasable.schema.Persona`: a real commune of birth with its
-        INSEE code, a mobile number in 06/07, an e-mail address at a
-        fictional domain, a fictional bank. Faker's own NIR and IBAN are never used: they are
-        derived from the rest by :func:`nir` and :func:`iban`.
+        INSEE code, a mobile number in ARCEP's fiction range, an e-mail address at a fictional
+        domain, a fictional bank. Faker's own NIR and IBAN are never used: :func:`nir` and
+        :func:`iban` derive them.
 
     Raises
     ------
@@ -444,7 +435,7 @@ def draft_persona(
         "birth": {"date": born, "place": place, "insee_code": insee_code, "country": "France"},
         "nir_order": rng.randint(1, 999),
         "address": {"street": fake.street_address(), "postcode": postcode, "city": city},
-        "phone": _mobile(rng),
+        "phone": FICTION_MOBILE_PREFIX + f"{rng.randint(0, 9999):04d}",
         "email": f"{_slug(first, '.')}.{_slug(last, '.')}@{EMAIL_DOMAIN}",
         "bank": {
             "bank_name": f"Banque {fake.last_name()} (fictive)",

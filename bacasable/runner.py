@@ -71,6 +71,8 @@ class Runner:
         self._clock = clock
         self._random = random.Random(seed)
         self._listeners: list[Listener] = []
+        #: Every event of the run so far, in order.
+        self.log: list[RunEvent] = []
         #: Valid answers by screen id then field id (normalised values, in memory only).
         self.answers: dict[str, dict[str, FieldResult]] = {}
         #: Last result of each field of the current screen, by field id.
@@ -97,12 +99,16 @@ class Runner:
 
     # --- events -----------------------------------------------------------------------------
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener`` with every future event of this run."""
+    def subscribe(self, listener: Listener, *, replay: bool = True) -> None:
+        """Call ``listener`` with every event of this run, past ones first when ``replay``."""
+        if replay:
+            for event in self.log:
+                listener(event)
         self._listeners.append(listener)
 
     def _emit(self, type_: EventType, **kw: Any) -> None:
         event = RunEvent(type=type_, scenario_id=self.scenario.id, **kw)
+        self.log.append(event)
         for listener in list(self._listeners):
             listener(event)
 
@@ -217,7 +223,7 @@ class Runner:
         for ch in pattern:
             if ch == "#":
                 out.append(str(self._random.randrange(10)))
-            elif ch == "A":
+            elif ch == "@":
                 out.append(self._random.choice(letters))
             else:
                 out.append(ch)

@@ -110,7 +110,7 @@ class Rule(_Model):
 class Expected(_Model):
     """What the persona should answer: a path into the persona, a literal, or any valid answer."""
 
-    #: A dotted path into the persona, e.g. ``identity.birth_date``.
+    #: A dotted path into the persona, e.g. ``birth.date``.
     persona: str | None = None
     #: A literal value (a string, a number, a list for checkboxes).
     value: Any = None
@@ -231,7 +231,7 @@ class ScreenEvent(_Model):
     message: str | None = None
     #: For timeout: seconds before the warning appears.
     after_seconds: int | None = Field(default=None, ge=5, le=3600)
-    #: For receipt: the file number pattern, ``#`` for a digit, ``A`` for a letter.
+    #: For receipt: the file number pattern, ``#`` for a digit, ``@`` for a letter.
     number_pattern: str | None = None
 
     @model_validator(mode="after")
@@ -349,7 +349,7 @@ class Birth(_Model):
     #: Commune of birth as written on the ID card.
     place: Text
     #: INSEE code of the commune of birth (5 characters: department + commune), for the NIR.
-    insee_code: Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3}|99\d{3})$")]
+    insee_code: Annotated[str, StringConstraints(pattern=r"^([0-9]{5}|2[AB][0-9]{3}|99[0-9]{3})$")]
     country: str = "France"
 
 
@@ -357,7 +357,7 @@ class Address(_Model):
     """A postal address."""
 
     street: Text
-    postcode: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    postcode: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")]
     city: Text
 
 
@@ -365,8 +365,8 @@ class Bank(_Model):
     """The parts of a French RIB; the RIB key and the IBAN are derived from them."""
 
     bank_name: Text
-    bank_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
-    branch_code: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")]
+    branch_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")]
     account_number: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{11}$")]
     bic: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{8}([A-Z0-9]{3})?$")]
 
@@ -395,7 +395,7 @@ class Persona(_Model):
     nir_order: int = Field(ge=1, le=999)
     address: Address
     #: Mobile phone in national format (06…/07…).
-    phone: Annotated[str, StringConstraints(pattern=r"^0[67]\d{8}$")]
+    phone: Annotated[str, StringConstraints(pattern=r"^0[67][0-9]{8}$")]
     #: None for a persona with no e-mail address yet.
     email: str | None = None
     bank: Bank

@@ -1,0 +1,140 @@
+"""The catalogue of exercises and the learner's app (query string, start, back to the list)."""
+
+from __future__ import annotations
+
+import pytest
+from widget_support import send
+
+from bacasable.loader import Catalogue, Finding
+from widgets.app import (
+    START_PROBLEM,
+    UNKNOWN_PERSONA,
+    UNKNOWN_SCENARIO,
+    Atelier,
+    _query_string,
+    atelier,
+)
+from widgets.catalogue import BROKEN_MESSAGE, CatalogueView, scenario_cards
+from widgets.player import ScenarioPlayer
+
+
+@pytest.fixture
+def catalogue(w_scenario, w_persona, w_persona_no_mail) -> Catalogue:
+    return Catalogue(
+        scenarios={w_scenario.id: w_scenario},
+        personas={w_persona.id: w_persona, w_persona_no_mail.id: w_persona_no_mail},
+    )
+
+
+def test_cards(catalogue):
+    cards, broken = scenario_cards(catalogue)
+    assert broken == 0
+    card = cards[0]
+    assert card["id"] == "essai" and card["duration"] == "15 min" and card["level"] == "Débutant"
+    assert [p["first_name"] for p in card["personas"]] == ["Karim", "Nadia"]
+    assert card["personas"][0]["story"].startswith("Karim a perdu")
+
+
+def test_broken_file_is_told_politely(catalogue):
+    catalogue.findings.append(Finding("/x/scenarios/caf.yaml", 3, 1, "clé inconnue"))
+    catalogue.findings.append(Finding("/x/scenarios/personas/bob.yaml", 3, 1, "clé inconnue"))
+    view = CatalogueView(catalogue)
+    assert view.problem == BROKEN_MESSAGE
+    assert "clé" not in view.problem and "yaml" not in view.problem
+
+
+def test_scenario_without_known_persona_is_not_offered(catalogue):
+    catalogue.personas.clear()
+    cards, broken = scenario_cards(catalogue)
+    assert cards == [] and broken == 1
+
+
+def test_start_from_catalogue_and_back(catalogue):
+    app = Atelier(catalogue)
+    assert app.children == (app.catalogue_view,)
+    send(app.catalogue_view, {"action": "start", "scenario": "essai", "persona": "nadia"})
+    assert isinstance(app.player, ScenarioPlayer)
+    assert app.children == (app.player,)
+    assert app.player.persona.first_name == "Nadia"
+    player = app.player
+    send(player.screen, {"action": "catalogue"})
+    assert app.player is None and app.children == (app.catalogue_view,)
+    assert app.catalogue_view.focus_title is True
+    assert player.runner.status == "abandoned"
+
+
+def test_events_reach_the_listener_of_the_app(catalogue):
+    app = Atelier(catalogue)
+    events = []
+    app.on_event(events.append)
+    app.start("essai")
+    send(app.player.screen, {"action": "hint", "field": "nom"})
+    assert [e.type for e in events] == ["hint_shown"]
+
+
+def test_query_opens_the_exercise(catalogue):
+    app = Atelier.from_query("?scenario=essai&persona=karim", catalogue)
+    assert app.player is not None and app.player.persona.id == "karim"
+    app = Atelier.from_query("scenario=essai", catalogue)
+    assert app.player.persona.id == "karim"  # the scenario's first persona
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("scenario=inconnu", UNKNOWN_SCENARIO), ("scenario=essai&persona=bob", UNKNOWN_PERSONA),
+     ("", ""), ("persona=karim", ""), ("scenario=%3Cscript%3E", UNKNOWN_SCENARIO)],
+)
+def test_unknown_ids_show_the_catalogue_politely(catalogue, query, message):
+    app = Atelier.from_query(query, catalogue)
+    assert app.player is None
+    assert app.catalogue_view.message == message
+
+
+def test_start_failure_is_told_politely(catalogue, monkeypatch):
+    import widgets.app as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module, "ScenarioPlayer", broken)
+    app = Atelier(catalogue)
+    send(app.catalogue_view, {"action": "start", "scenario": "essai", "persona": "karim"})
+    assert app.player is None and app.catalogue_view.message == START_PROBLEM
+
+
+def test_query_string_only_under_voila(monkeypatch):
+    for name in ("VOILA_PREHEAT", "VOILA_APP_IP", "SERVER_SOFTWARE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QUERY_STRING", "scenario=essai")
+    assert _query_string() == ""
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    assert _query_string() == "scenario=essai"
+
+
+def test_atelier_loads_the_configured_catalogue(monkeypatch, tmp_path):
+    monkeypatch.setenv("BACASABLE_SCENARIOS", str(tmp_path))
+    for name in ("VOILA_PREHEAT", "VOILA_APP_IP", "SERVER_SOFTWARE"):
+        monkeypatch.delenv(name, raising=False)
+    app = atelier()
+    assert isinstance(app, Atelier) and app.player is None
+
+
+def test_builtin_scenarios_first_screen_renders():
+    """Every built-in scenario shows its first screen (skipped while there are none)."""
+    from bacasable.config import BacasableConfig
+    from bacasable.loader import load_catalogue
+
+    cat = load_catalogue(BacasableConfig().all_scenario_dirs()[:1])
+    if not cat.scenarios:
+        pytest.skip("no built-in scenario yet")
+    for scenario in cat.scenarios.values():
+        persona_id = next((p for p in scenario.personas if p in cat.personas), None)
+        assert persona_id is not None, f"{scenario.id}: no known persona"
+        player = ScenarioPlayer(scenario, cat.personas[persona_id])
+        view = player.screen.view
+        assert view["screen"]["id"] == scenario.screens[0].id
+        assert view["ui"]["problem"] is None, scenario.id
+        send(player.screen, {"action": "submit", "from": view["screen"]["id"], "values": {}})
+        assert player.screen.view["ui"]["problem"] is None, scenario.id
+        send(player.screen, {"action": "hint"})
+        assert player.screen.view["ui"]["problem"] is None, scenario.id

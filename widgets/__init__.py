@@ -1,0 +1,1 @@
+"""The learner's widgets: thin anywidget views over a :class:`bacasable.runner.Runner`."""

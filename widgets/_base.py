@@ -1,0 +1,43 @@
+"""Shared base of the project's anywidgets: the packaged stylesheet and action messages."""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from collections.abc import Callable
+from typing import Any
+
+import anywidget
+
+#: Folder of the ES modules and the stylesheet shipped inside the package.
+STATIC = pathlib.Path(__file__).resolve().parent / "static"
+
+#: Logger of every learner-side problem (never shown as a traceback on screen).
+log = logging.getLogger("bacasable")
+
+Action = dict[str, Any]
+ActionHandler = Callable[[Action], None]
+
+
+class ActionWidget(anywidget.AnyWidget):
+    """An anywidget styled by the shared stylesheet whose view sends ``{action: ...}`` messages."""
+
+    _css = STATIC / "bacasable.css"
+
+    def on_action(self, callback: ActionHandler) -> None:
+        """Call ``callback`` with each action message the view sends.
+
+        Parameters
+        ----------
+        callback : callable
+            Receives the message content, a dict with at least an ``action`` key. Messages
+            that are not dicts with a string ``action`` are ignored.
+        """
+
+        def _handler(_widget: Any, content: Any, _buffers: Any) -> None:
+            if isinstance(content, dict) and isinstance(content.get("action"), str):
+                callback(content)
+            else:
+                log.warning("ignored a malformed widget message: %r", content)
+
+        self.on_msg(_handler)

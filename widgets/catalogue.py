@@ -1,0 +1,114 @@
+"""The list of exercises: one card per scenario, a persona to choose and a "Commencer" button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import traitlets
+
+from bacasable.loader import Catalogue
+from bacasable.schema import LEVEL_LABELS
+
+from ._base import STATIC, ActionWidget, log
+
+#: Told to the learner when some scenario file could not be read (details go to the log).
+BROKEN_MESSAGE = "Un exercice n'a pas pu être chargé. Prévenez l'animateur."
+BROKEN_MESSAGE_MANY = "{n} exercices n'ont pas pu être chargés. Prévenez l'animateur."
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
+    """Return the cards of the startable scenarios, and how many could not be offered.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        What :func:`bacasable.loader.load_catalogue` read.
+
+    Returns
+    -------
+    cards : list of dict
+        ``id``, ``title``, ``service``, ``summary``, ``duration`` ("30 min"), ``level``
+        ("Débutant") and ``personas`` (``id``, ``first_name``, ``story``) of each scenario
+        that has at least one known persona, sorted by level then title.
+    broken : int
+        Scenario files with errors plus scenarios with no known persona.
+    """
+    # Persona files are not exercises: a scenario left with no persona is counted below.
+    broken_files = {f.path for f in catalogue.errors if Path(f.path).parent.name != "personas"}
+    loaded_files = {str(p) for p in catalogue.sources.values()}
+    broken = len(broken_files - loaded_files)
+    order = list(LEVEL_LABELS)
+    cards = []
+    for scenario in catalogue.scenarios.values():
+        personas = [catalogue.personas[p] for p in scenario.personas if p in catalogue.personas]
+        if not personas:
+            log.warning("scenario %s has no known persona: not offered", scenario.id)
+            broken += 1
+            continue
+        cards.append({
+            "id": scenario.id,
+            "title": scenario.title,
+            "service": scenario.service,
+            "summary": scenario.summary,
+            "duration": f"{scenario.duration_minutes} min",
+            "level": LEVEL_LABELS.get(scenario.level, scenario.level),
+            "level_rank": order.index(scenario.level) if scenario.level in order else 99,
+            "personas": [
+                {"id": p.id, "first_name": p.first_name, "story": _first_line(p.story)}
+                for p in personas
+            ],
+        })
+    cards.sort(key=lambda c: (c["level_rank"], c["title"]))
+    return cards, broken
+
+
+class CatalogueView(ActionWidget):
+    """Cards of the exercises; "Commencer" sends ``{action: "start", scenario, persona}``.
+
+    Attributes
+    ----------
+    scenarios : list of dict
+        The cards of :func:`scenario_cards`.
+    message : str
+        A polite message shown above the cards ("Cet exercice n'existe pas…"), or "".
+    problem : str
+        The plain-French notice about exercises that could not be loaded, or "".
+    focus_title : bool
+        Put focus on the title when shown (back from an exercise).
+    """
+
+    _esm = STATIC / "catalogue.js"
+
+    scenarios = traitlets.List(traitlets.Dict()).tag(sync=True)
+    message = traitlets.Unicode("").tag(sync=True)
+    problem = traitlets.Unicode("").tag(sync=True)
+    focus_title = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, catalogue: Catalogue | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("bas-widget")
+        if catalogue is not None:
+            self.show(catalogue)
+
+    def show(self, catalogue: Catalogue) -> None:
+        """Show the scenarios of ``catalogue`` and, politely, how many could not be loaded.
+
+        Parameters
+        ----------
+        catalogue : Catalogue
+        """
+        for finding in catalogue.findings:
+            log.warning("catalogue: %s", finding)
+        cards, broken = scenario_cards(catalogue)
+        self.scenarios = cards
+        if broken == 1:
+            self.problem = BROKEN_MESSAGE
+        elif broken > 1:
+            self.problem = BROKEN_MESSAGE_MANY.format(n=broken)
+        else:
+            self.problem = ""

@@ -1,0 +1,338 @@
+"""One exercise on screen: a Runner wired to the site's screen, phone, mailbox and persona card."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets
+
+from bacasable.events import RunEvent
+from bacasable.runner import Message, Runner
+from bacasable.schema import FieldSpec, Persona, Scenario
+from bacasable.view import screen_view
+
+from ._base import Action, log
+from .devices import MailboxView, PhoneView
+from .persona import PersonaCard
+from .screen import ScreenView
+
+#: Shown when anything fails while handling what the learner did (the details go to the log).
+PROBLEM_MESSAGE = "Un problème est survenu. Vos réponses sont gardées. Réessayez."
+#: Shown when the learner asks for help and the screen has no (more) hint.
+NO_HINT_MESSAGE = "Il n'y a pas d'indice pour cette question. Vous pouvez demander à l'animateur."
+
+Listener = Callable[[RunEvent], None]
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n <= 1 else many
+
+
+def _closing(first_name: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the warm closing words for the summary of a finished run."""
+    lines: list[str] = []
+    done = int(summary.get("screens_done") or 0)
+    clean = int(summary.get("screens_without_help") or 0)
+    errors = int(summary.get("errors") or 0)
+    hints = int(summary.get("hints") or 0)
+    minutes = float(summary.get("minutes") or 0)
+    if done:
+        lines.append(f"Vous êtes allé jusqu'au bout : {done} {_plural(done, 'étape', 'étapes')}.")
+    if clean:
+        lines.append(
+            f"{clean} {_plural(clean, 'écran réussi', 'écrans réussis')} du premier coup, "
+            "sans erreur et sans indice."
+        )
+    if errors:
+        lines.append(
+            f"Vous avez corrigé {errors} {_plural(errors, 'erreur', 'erreurs')}. "
+            "Se tromper puis corriger, c'est comme ça qu'on apprend."
+        )
+    else:
+        lines.append("Aucune erreur. Bravo !")
+    if hints:
+        lines.append(
+            f"Vous avez demandé {hints} {_plural(hints, 'indice', 'indices')}. "
+            "Demander de l'aide, c'est une bonne habitude."
+        )
+    else:
+        lines.append("Vous n'avez pas eu besoin d'indice.")
+    if minutes < 1:
+        lines.append("Temps passé : moins d'une minute.")
+    else:
+        rounded = max(1, round(minutes))
+        lines.append(f"Temps passé : environ {rounded} {_plural(rounded, 'minute', 'minutes')}.")
+    hardest = [str(t) for t in summary.get("hardest") or []]
+    if hardest:
+        lines.append(
+            f"Pour vous entraîner encore, vous pouvez refaire l'écran « {hardest[0]} »."
+        )
+    return {"title": f"Bravo, {first_name} !", "lines": lines}
+
+
+def _password_rules(spec: FieldSpec) -> list[str]:
+    """Return the password rules of ``spec`` in plain French, to show before typing."""
+    out: list[str] = []
+    for rule in spec.rules:
+        if rule.rule == "password_policy":
+            length = rule.min_length or (rule.value if isinstance(rule.value, int) else None)
+            if length:
+                out.append(f"au moins {length} caractères")
+            if rule.upper:
+                out.append("au moins une lettre majuscule (A, B, C…)")
+            if rule.lower:
+                out.append("au moins une lettre minuscule (a, b, c…)")
+            if rule.digit:
+                out.append("au moins un chiffre (1, 2, 3…)")
+            if rule.special:
+                out.append("au moins un caractère spécial (! ? # @ …)")
+        elif rule.rule == "min_length" and isinstance(rule.value, int):
+            out.append(f"au moins {rule.value} caractères")
+        elif rule.rule == "max_length" and isinstance(rule.value, int):
+            out.append(f"au plus {rule.value} caractères")
+    return out
+
+
+def _message_view(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "sender": message.sender,
+        "subject": message.subject,
+        "text": message.text,
+        "time": time.strftime("%H:%M", time.localtime(message.at)),
+    }
+
+
+class ScenarioPlayer(ipywidgets.VBox):
+    """Play one scenario with one persona: the learner's tools above the simulated site.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The procedure to practise.
+    persona : Persona
+        The fictional person the learner plays.
+    on_catalogue : callable, optional
+        Called with no argument when the learner asks for another exercise.
+    runner_options : dict, optional
+        Keyword arguments for :class:`~bacasable.runner.Runner` (``seed``, ``today``,
+        ``clock``), used for every run including restarts.
+
+    Attributes
+    ----------
+    runner : Runner
+        The current run (a new one after "Recommencer").
+    screen : ScreenView
+    phone : PhoneView
+    mailbox : MailboxView
+    persona_card : PersonaCard
+
+    Notes
+    -----
+    Every action of the views goes through :meth:`handle`, which never raises: a failure is
+    logged to the ``bacasable`` logger and shown as a plain French message, the typed answers
+    staying on screen.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        persona: Persona,
+        *,
+        on_catalogue: Callable[[], None] | None = None,
+        runner_options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.scenario = scenario
+        self.persona = persona
+        self._on_catalogue = on_catalogue
+        self._runner_options = dict(runner_options or {})
+        self._listeners: list[Listener] = []
+        self._seq = 0
+        self._run = 0
+        self.screen = ScreenView()
+        self.phone = PhoneView(owner=persona.first_name, address=self._phone_text(persona))
+        self.mailbox = MailboxView(owner=persona.first_name, address=persona.email or "")
+        self.persona_card = PersonaCard(persona)
+        self._devices = ipywidgets.Box([self.phone, self.mailbox])
+        self._devices.add_class("bas-devices")
+        super().__init__([self.persona_card, self._devices, self.screen], **kwargs)
+        self.add_class("bas-player")
+        for widget in (self.screen, self.phone, self.mailbox, self.persona_card):
+            widget.on_action(self.handle)
+        self.runner = Runner(scenario, persona, **self._runner_options)
+        self._refresh()
+
+    @staticmethod
+    def _phone_text(persona: Persona) -> str:
+        phone = persona.phone
+        return " ".join(phone[i : i + 2] for i in range(0, len(phone), 2))
+
+    # --- public -------------------------------------------------------------------------------
+
+    def on_event(self, listener: Listener) -> None:
+        """Call ``listener`` with every future event of this run and of the runs after a restart.
+
+        Parameters
+        ----------
+        listener : callable
+            Receives each :class:`~bacasable.events.RunEvent`.
+        """
+        self._listeners.append(listener)
+        self.runner.subscribe(listener)
+
+    def close(self) -> None:
+        """Close the player and every widget it holds (frees their comms)."""
+        for name in ("screen", "phone", "mailbox", "persona_card", "_devices"):
+            widget = self.__dict__.get(name)
+            if widget is not None:
+                widget.close()
+        super().close()
+
+    def handle(self, content: Action) -> None:
+        """Carry out one action sent by a view; never raises.
+
+        Parameters
+        ----------
+        content : dict
+            ``{"action": ..., ...}`` as the views send it (see :class:`ScreenView`).
+        """
+        action = str(content.get("action", ""))
+        try:
+            handler = self._handlers().get(action)
+            if handler is None:
+                log.warning("unknown action from the learner's page: %r", action)
+                return
+            handler(content)
+        except Exception:
+            log.exception("action %r failed", action)
+            try:
+                self._refresh(action, problem=PROBLEM_MESSAGE)
+            except Exception:
+                log.exception("could not show the problem message")
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _handlers(self) -> dict[str, Callable[[Action], None]]:
+        return {
+            "submit": self._submit,
+            "back": self._back,
+            "hint": self._hint,
+            "check": self._check,
+            "cookies": self._cookies,
+            "extend": self._extend,
+            "restart": self._restart,
+            "catalogue": self._catalogue,
+        }
+
+    def _stale(self, content: Action) -> bool:
+        """Return True when the view sent this from a screen no longer shown (a double tap)."""
+        sent_from = content.get("from")
+        return sent_from is not None and sent_from != self.runner.current_id
+
+    def _submit(self, content: Action) -> None:
+        if self._stale(content):
+            self._refresh()
+            return
+        values = content.get("values")
+        moved = self.runner.submit(values if isinstance(values, dict) else {})
+        self._refresh("submit", failed=not moved)
+
+    def _back(self, content: Action) -> None:
+        if self._stale(content):
+            self._refresh()
+            return
+        target = content.get("to")
+        self.runner.back()
+        if isinstance(target, str) and target in self.runner.history:
+            while self.runner.current_id != target and self.runner.back():
+                pass
+        self._refresh("back")
+
+    def _hint(self, content: Action) -> None:
+        field = content.get("field")
+        text = self.runner.hint(field) if isinstance(field, str) and field else None
+        if text is None:
+            text = self.runner.hint()
+        self._refresh("hint", notice=None if text else NO_HINT_MESSAGE)
+
+    def _check(self, content: Action) -> None:
+        field = content.get("field")
+        if isinstance(field, str):
+            self.runner.check(field, content.get("value"))
+        self._refresh("check")
+
+    def _cookies(self, content: Action) -> None:
+        self.runner.answer_cookies(bool(content.get("accept")))
+        self._refresh("cookies")
+
+    def _extend(self, content: Action) -> None:
+        # Nothing expires in the sandbox: the view restarted its timer; nothing else to do.
+        return None
+
+    def _restart(self, content: Action) -> None:
+        self.runner.abandon()
+        self.runner = Runner(self.scenario, self.persona, **self._runner_options)
+        for listener in self._listeners:
+            self.runner.subscribe(listener)
+        self._run += 1
+        self.phone.clear()
+        self.mailbox.clear()
+        self._refresh("restart")
+
+    def _catalogue(self, content: Action) -> None:
+        self.runner.abandon()
+        if self._on_catalogue is not None:
+            self._on_catalogue()
+
+    # --- view ---------------------------------------------------------------------------------
+
+    def _view(self) -> dict[str, Any]:
+        view = screen_view(self.runner)
+        specs = {f.id: f for f in self.runner.screen.fields}
+        for field in view["screen"]["fields"]:
+            spec = specs.get(field["id"])
+            if spec is not None and spec.kind == "password":
+                field["rules"] = _password_rules(spec)
+        if "summary" in view:
+            view["closing"] = _closing(self.persona.first_name, view["summary"])
+        return view
+
+    def _refresh(
+        self,
+        action: str | None = None,
+        *,
+        failed: bool = False,
+        problem: str | None = None,
+        notice: str | None = None,
+    ) -> None:
+        """Show the runner's state; on failure keep the last view and add ``problem``."""
+        self._seq += 1
+        try:
+            view = self._view()
+        except Exception:
+            log.exception("could not build the learner's view")
+            view = dict(self.screen.view)
+            problem = PROBLEM_MESSAGE
+        closing = view.pop("closing", None)
+        view["ui"] = {
+            "seq": self._seq,
+            "run": self._run,
+            "action": action,
+            "failed": failed,
+            "problem": problem,
+            "notice": notice,
+            "closing": closing or (view.get("ui") or {}).get("closing"),
+        }
+        self.screen.view = view
+        try:
+            self._sync_devices()
+        except Exception:
+            log.exception("could not update the phone or the mailbox")
+
+    def _sync_devices(self) -> None:
+        messages = self.runner.messages
+        self.phone.add_messages([_message_view(m) for m in messages if m.kind == "sms"])
+        self.mailbox.add_messages([_message_view(m) for m in messages if m.kind == "email"])

@@ -1,0 +1,108 @@
+// The list of exercises: a card per scenario, a persona to choose and a "Commencer" button.
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+let counter = 0;
+
+function card(s, id, send) {
+  const titleId = `${id}-title`;
+  const name = `${id}-persona`;
+  const personas = s.personas || [];
+  let choice;
+  if (personas.length > 1) {
+    choice = h("fieldset", { class: "bas-fieldset" },
+      h("legend", { class: "bas-legend" }, "Avec quel personnage ?"),
+      h("div", { class: "bas-choices" }, personas.map((p, i) => h("div", { class: "bas-check" },
+        h("input", { type: "radio", class: "bas-check-input", name, id: `${name}-${i}`, value: p.id, checked: i === 0 }),
+        h("label", { for: `${name}-${i}`, class: "bas-check-label" }, p.first_name,
+          p.story ? h("span", { class: "bas-option-help" }, p.story) : null)))));
+  } else if (personas.length === 1) {
+    const p = personas[0];
+    choice = h("p", { class: "bas-card-persona" }, `Vous jouez le rôle de ${p.first_name}. `, p.story || "");
+  }
+  let node = null;
+  const start = () => {
+    const checked = node.querySelector(`input[name="${name}"]:checked`);
+    const persona = checked ? checked.value : personas.length ? personas[0].id : null;
+    send({ action: "start", scenario: s.id, persona });
+  };
+  node = h("li", { class: "bas-card" },
+    h("article", { "aria-labelledby": titleId },
+      h("h2", { id: titleId, class: "bas-card-title" }, s.title),
+      h("p", { class: "bas-card-service" }, s.service),
+      h("p", {}, s.summary),
+      h("ul", { class: "bas-card-meta" },
+        h("li", {}, `Durée : ${s.duration}`),
+        h("li", {}, `Niveau : ${s.level}`)),
+      choice,
+      h("button", { type: "button", class: "bas-button bas-button--primary", onclick: start },
+        "Commencer", h("span", { class: "bas-sr" }, ` : ${s.title}`))));
+  return node;
+}
+
+export default {
+  render({ model, el }) {
+    const id = `bas-catalogue-${++counter}`;
+    el.classList.add("bas-host");
+    const title = h("h1", { id: `${id}-h1`, class: "bas-title", tabindex: "-1" }, "Choisissez un exercice");
+    const message = h("div", { class: "bas-live", role: "status" });
+    const problem = h("div", { class: "bas-live", role: "status" });
+    const list = h("ul", { class: "bas-cards" });
+    const root = h("div", { class: "bas bas-catalogue" },
+      h("div", { class: "bas-notice", role: "note" },
+        h("p", { class: "bas-notice-title" }, "Simulation — rien n'est envoyé"),
+        h("p", {}, "Ici, vous vous entraînez sur des copies de sites publics. Rien n'est envoyé. Vous pouvez vous tromper sans risque.")),
+      title,
+      h("p", { class: "bas-intro" }, "Chaque exercice est une démarche en ligne. Vous jouez le rôle d'un personnage fictif, avec ses papiers."),
+      message, problem, list);
+    el.append(root);
+    const send = (m) => model.send(m);
+
+    const drawCards = () => {
+      const scenarios = model.get("scenarios") || [];
+      list.replaceChildren(...scenarios.map((s, i) => card(s, `${id}-${i}`, send)));
+      if (!scenarios.length) list.replaceChildren(h("li", {}, "Aucun exercice n'est disponible pour l'instant. Prévenez l'animateur."));
+    };
+    const drawMessage = () => {
+      const text = model.get("message");
+      message.replaceChildren(...(text ? [h("div", { class: "bas-box bas-box--info" }, h("p", {}, text))] : []));
+    };
+    const drawProblem = () => {
+      const text = model.get("problem");
+      problem.replaceChildren(...(text ? [h("div", { class: "bas-box bas-box--warning" }, h("p", {}, text))] : []));
+    };
+    drawCards();
+    drawMessage();
+    drawProblem();
+    if (model.get("focus_title")) {
+      const tryFocus = (n) => {
+        if (title.isConnected) {
+          root.scrollIntoView({ block: "start" });
+          title.focus({ preventScroll: true });
+        } else if (n > 0) requestAnimationFrame(() => tryFocus(n - 1));
+      };
+      tryFocus(20);
+    }
+    model.on("change:scenarios", drawCards);
+    model.on("change:message", drawMessage);
+    model.on("change:problem", drawProblem);
+    return () => {
+      model.off("change:scenarios", drawCards);
+      model.off("change:message", drawMessage);
+      model.off("change:problem", drawProblem);
+    };
+  },
+};

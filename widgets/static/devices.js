@@ -1,0 +1,135 @@
+// The learner's simulated phone and mailbox: a disclosure button and a panel of messages.
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+let counter = 0;
+
+const TEXTS = {
+  phone: {
+    name: "Téléphone",
+    region: (owner) => `Téléphone de ${owner || "votre personnage"} (simulé)`,
+    empty: "Aucun SMS pour l'instant.",
+    arrived: (m) => `Nouveau SMS de ${m.sender}. Ouvrez le téléphone pour le lire.`,
+  },
+  mailbox: {
+    name: "Boîte mail",
+    region: (owner) => `Boîte mail de ${owner || "votre personnage"} (simulée)`,
+    empty: "Aucun e-mail pour l'instant.",
+    arrived: (m) => `Nouvel e-mail de ${m.sender}. Ouvrez la boîte mail pour le lire.`,
+  },
+};
+
+function buttonLabel(texts, unread) {
+  if (!unread) return texts.name;
+  return `${texts.name} (${unread} ${unread > 1 ? "nouveaux messages" : "nouveau message"})`;
+}
+
+function messageNode(kind, m) {
+  if (kind === "phone") {
+    return h("li", { class: "bas-sms" },
+      h("p", { class: "bas-sms-sender" }, m.sender, m.time ? h("span", { class: "bas-time" }, ` — ${m.time}`) : null),
+      h("p", { class: "bas-sms-text" }, m.text));
+  }
+  return h("li", { class: "bas-mail" },
+    h("p", { class: "bas-mail-subject" }, m.subject || "(sans objet)"),
+    h("p", { class: "bas-mail-sender" }, `De : ${m.sender}`, m.time ? ` — ${m.time}` : null),
+    h("p", { class: "bas-mail-text" }, m.text));
+}
+
+export default {
+  render({ model, el }) {
+    const kind = model.get("kind") === "mailbox" ? "mailbox" : "phone";
+    const texts = TEXTS[kind];
+    const id = `bas-${kind}-${++counter}`;
+    el.classList.add("bas-host");
+    const button = h("button", {
+      type: "button", class: "bas-button bas-button--device", "aria-expanded": "false", "aria-controls": `${id}-panel`,
+    });
+    const panel = h("div", { class: `bas-device bas-device--${kind}`, id: `${id}-panel`, hidden: true });
+    const status = h("div", { class: "bas-live", role: "status" });
+    const root = h("section", { class: `bas bas-device-root`, "aria-label": texts.region(model.get("owner")) },
+      button, status, panel);
+    el.append(root);
+    let shown = (model.get("messages") || []).length;
+
+    const markRead = () => {
+      if (model.get("unread")) {
+        model.set("unread", 0);
+        model.save_changes();
+      }
+    };
+
+    const drawButton = () => {
+      button.textContent = buttonLabel(texts, model.get("unread"));
+      button.classList.toggle("bas-button--unread", model.get("unread") > 0);
+    };
+
+    const drawPanel = () => {
+      const owner = model.get("owner");
+      const address = model.get("address");
+      const messages = model.get("messages") || [];
+      const head = [h("p", { class: "bas-device-title" }, texts.region(owner))];
+      if (kind === "mailbox") {
+        head.push(address
+          ? h("p", {}, `Adresse : ${address}`)
+          : h("p", { class: "bas-device-note" }, `${owner || "Votre personnage"} n'a pas encore d'adresse e-mail.`));
+        head.push(h("p", { class: "bas-device-note" }, "Ces e-mails sont fictifs. Ils ne viennent pas d'un vrai service."));
+      } else {
+        if (address) head.push(h("p", {}, `Numéro : ${address}`));
+        head.push(h("p", { class: "bas-device-note" }, "Ces SMS sont fictifs. Ils ne viennent pas d'un vrai service."));
+      }
+      panel.replaceChildren(...head, messages.length
+        ? h("ul", { class: "bas-messages" }, messages.map((m) => messageNode(kind, m)))
+        : h("p", {}, texts.empty));
+    };
+
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      panel.hidden = !open;
+      if (open) markRead();
+    });
+
+    const onMessages = () => {
+      const messages = model.get("messages") || [];
+      if (messages.length > shown) {
+        status.textContent = texts.arrived(messages[messages.length - 1]);
+      } else if (!messages.length) {
+        status.textContent = "";
+      }
+      shown = messages.length;
+      drawPanel();
+      if (!panel.hidden) markRead();
+    };
+    const onOwner = () => {
+      root.setAttribute("aria-label", texts.region(model.get("owner")));
+      drawPanel();
+    };
+
+    drawButton();
+    drawPanel();
+    model.on("change:unread", drawButton);
+    model.on("change:messages", onMessages);
+    model.on("change:owner", onOwner);
+    model.on("change:address", drawPanel);
+    return () => {
+      model.off("change:unread", drawButton);
+      model.off("change:messages", onMessages);
+      model.off("change:owner", onOwner);
+      model.off("change:address", drawPanel);
+    };
+  },
+};

@@ -1,0 +1,78 @@
+// The persona's card: who the learner plays, contact details, fictional documents one tap away.
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+let counter = 0;
+
+/** A button that shows or hides the panel after it (disclosure pattern). */
+function disclosure(label, panel) {
+  const button = h("button", {
+    type: "button", class: "bas-button bas-button--disclosure", "aria-expanded": "false", "aria-controls": panel.id,
+  }, label);
+  panel.hidden = true;
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+  });
+  return h("div", { class: "bas-disclosure" }, button, panel);
+}
+
+function documentCard(doc, id) {
+  const lines = Object.entries(doc.lines || {});
+  return h("div", { class: "bas-document", id },
+    h("span", { class: "bas-specimen", "aria-hidden": "true" }, "SPECIMEN"),
+    h("p", { class: "bas-document-fictif" }, "Document fictif — SPECIMEN"),
+    h("p", { class: "bas-document-title" }, doc.title),
+    h("dl", { class: "bas-document-lines" }, lines.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])));
+}
+
+export default {
+  render({ model, el }) {
+    const id = `bas-persona-${++counter}`;
+    el.classList.add("bas-host");
+    const root = h("section", { class: "bas bas-persona", "aria-label": "Votre personnage" });
+    el.append(root);
+
+    const draw = () => {
+      const p = model.get("persona") || {};
+      const docs = model.get("documents") || [];
+      if (!p.first_name) {
+        root.replaceChildren();
+        return;
+      }
+      const name = `${p.first_name} ${p.last_name || ""}`.trim();
+      const age = Number.isInteger(p.age) ? `, ${p.age} ans` : "";
+      const details = h("dl", { class: "bas-details", id: `${id}-details` },
+        (p.details || []).map((d) => [h("dt", {}, d.label), h("dd", {}, d.value)]));
+      root.replaceChildren(
+        h("p", { class: "bas-persona-name" }, `Vous êtes ${name}${age}`),
+        p.story ? h("p", { class: "bas-persona-story" }, p.story) : null,
+        h("p", { class: "bas-persona-note" }, "C'est un personnage fictif. Utilisez ses informations, jamais les vôtres."),
+        h("div", { class: "bas-persona-tools" },
+          disclosure(`Coordonnées de ${p.first_name}`, details),
+          docs.map((doc, i) => disclosure(doc.title, documentCard(doc, `${id}-doc-${i}`)))));
+    };
+
+    draw();
+    model.on("change:persona", draw);
+    model.on("change:documents", draw);
+    return () => {
+      model.off("change:persona", draw);
+      model.off("change:documents", draw);
+    };
+  },
+};
