@@ -41,7 +41,7 @@ def _typed(spec: FieldSpec, value: Any) -> Any:
 
 
 def _any_valid(run: Runner, spec: FieldSpec, typed: dict[str, Any]) -> Any:
-    """A valid answer for a field that accepts any: what a careful learner would choose."""
+    """Return a valid answer for a field that accepts any: what a careful learner would choose."""
     rules = {r.rule: r for r in spec.rules}
     if "same_as" in rules:
         return typed.get(str(rules["same_as"].value))

@@ -81,6 +81,7 @@ class ValidateCommand(_Command):
     description = "Vérifie les scénarios et les personas (fichiers ou dossiers donnés)."
 
     def start(self) -> None:
+        """Run the command."""
         from .checks import check_catalogue
 
         cat = _load_paths(list(self.extra_args), self.settings)
@@ -103,6 +104,7 @@ class ServeCommand(_Command):
     flags = {"open": ({"ServeCommand": {"open_browser": True}}, "Ouvre un navigateur.")}
 
     def start(self) -> None:
+        """Run the command."""
         from .serve import serve
 
         self.exit(serve(self.settings, NOTEBOOKS, open_browser=self.open_browser))
@@ -117,6 +119,7 @@ class SchemaCommand(_Command):
     flags = {"personas": ({"SchemaCommand": {"personas": True}}, "Schéma des personas.")}
 
     def start(self) -> None:
+        """Run the command."""
         model = Persona if self.personas else Scenario
         print(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -133,6 +136,7 @@ class DraftPersonaCommand(_Command):
                "age": "DraftPersonaCommand.age"}
 
     def start(self) -> None:
+        """Run the command."""
         from .personas import draft_persona, persona_to_yaml
 
         print(persona_to_yaml(draft_persona(self.seed, sex=self.sex, age=self.age)), end="")
@@ -151,7 +155,9 @@ class BacasableApp(Application):
         "schema": (SchemaCommand, SchemaCommand.description),
         "persona": (DraftPersonaCommand, DraftPersonaCommand.description),
     }
+
     def start(self) -> None:
+        """Run the command."""
         if self.subapp is None:
             self.print_subcommands()
             print("Exemple : bacasable validate scenarios/")

@@ -158,8 +158,8 @@ def _clean(text: str) -> str:
 
 def _loose(value: Any) -> str:
     """Case-, accent-, space- and punctuation-insensitive key."""
-    text = unicodedata.normalize("NFKD", str(value)).replace("œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = unicodedata.normalize("NFKD", str(value)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
     return _LOOSE_DROP.sub("", text.replace("œ", "oe").replace("æ", "ae"))
 
 
@@ -379,7 +379,7 @@ def _parse(spec: FieldSpec, raw: Any, ctx: FieldContext) -> _Parsed:
         email = parse_email(text)
         return _Parsed(email, email, text)
     if kind == "phone":
-        e164, national = parse_phone(text)
+        e164, national = parse_phone(text, (ctx.persona.phone,) if ctx.persona else ())
         return _Parsed(e164, national, e164)
     if kind == "nir":
         number = parse_nir(text)
@@ -561,8 +561,7 @@ def _foreign_data(spec: FieldSpec, p: _Parsed, expected: Any, ctx: FieldContext)
     own: set[str] = set()
     if persona is not None:
         own = {personas.nir(persona), personas.iban(persona), persona.phone}
-        with contextlib.suppress(FieldError):
-            own.add(parse_phone(persona.phone)[0])
+        own.add("+33" + persona.phone[1:])
     if expected is not None:
         for kind, _ in found:
             with contextlib.suppress(FieldError):

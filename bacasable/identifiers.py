@@ -16,7 +16,6 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
-from .personas import FICTION_MOBILE_PREFIX
 from .schema import Persona
 
 #: Longest text scanned for real data; the rest of a longer text is not looked at.
@@ -25,6 +24,9 @@ SCAN_LIMIT = 20_000
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 _NIR_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+#: Mobile numbers Arcep keeps for fiction (06 39 98 xx xx): they can never reach a real person.
+FICTION_MOBILE_PREFIX = "063998"
+
 _RIB_LETTERS = str.maketrans(string.ascii_uppercase, "12345678912345678923456789")
 #: Regions whose numbers a French site accepts: France and the overseas departments.
 _FRENCH_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
@@ -253,13 +255,16 @@ def is_fiction_phone(e164: str) -> bool:
     return e164.startswith("+33" + FICTION_MOBILE_PREFIX[1:]) and len(e164) == 12
 
 
-def parse_phone(text: str) -> tuple[str, str]:
+def parse_phone(text: str, known: tuple[str, ...] = ()) -> tuple[str, str]:
     """Check a French phone number, mobile or fixed, and return it normalised.
 
     Parameters
     ----------
     text : str
         The number as typed: ``06 12 34 56 78``, ``+33 6 12…``, ``0033 6…``.
+    known : tuple of str
+        National numbers (``0612345678``) accepted even if unallocated, like the persona's;
+        the ARCEP fiction range is always accepted.
 
     Returns
     -------
@@ -271,14 +276,14 @@ def parse_phone(text: str) -> tuple[str, str]:
     FieldError
         ``format`` for anything that is not a valid French mobile or fixed number.
     """
-    number = compact(text)
+    number = compact(text.replace("(0)", ""))  # +33 (0)6 12 34 56 78
     if number.startswith("0033"):
         number = "+33" + number[4:]
     digits = number[1:] if number.startswith("+") else number
     if not (digits.isascii() and digits.isdigit()) or not 9 <= len(digits) <= 15:
         raise FieldError("format", PHONE_FORMAT)
     national = "0" + number[3:] if number.startswith("+33") else number
-    if len(national) == 10 and is_fiction_phone("+33" + national[1:]):
+    if len(national) == 10 and (is_fiction_phone("+33" + national[1:]) or national in known):
         return "+33" + national[1:], " ".join(national[i : i + 2] for i in range(0, 10, 2))
     try:
         parsed = phonenumbers.parse(number, "FR")

@@ -164,7 +164,8 @@ def load_model(
     if findings:
         return None, findings
     if not isinstance(data, dict):
-        return None, [Finding(str(path), 1, 1, "le fichier doit contenir des lignes « clé: valeur »")]
+        message = "le fichier doit contenir des lignes « clé: valeur »"
+        return None, [Finding(str(path), 1, 1, message)]
     try:
         return model.model_validate(data), []
     except pydantic.ValidationError as exc:

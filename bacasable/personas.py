@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import random
 import re
-import string
 import unicodedata
 from collections import OrderedDict
 from typing import Any
@@ -16,6 +15,8 @@ from babel.numbers import format_decimal
 from stdnum import iban as stdnum_iban
 from stdnum.fr import nir as stdnum_nir
 
+from . import identifiers
+from .identifiers import FICTION_MOBILE_PREFIX
 from .schema import DOCUMENT_LABELS, Bank, Document, Persona
 
 #: Real communes for drafted personas: (place of birth as written, INSEE code, postcode, city).
@@ -40,9 +41,7 @@ COMMUNES: tuple[tuple[str, str, str, str], ...] = (
 EMAIL_DOMAIN = "exemple.fr"
 #: ARCEP reserves 06 39 98 00 00 – 06 39 98 99 99 for fiction: these numbers never ring anyone.
 #: phonenumbers calls them invalid (unallocated); ``identifiers.parse_phone`` accepts them.
-FICTION_MOBILE_PREFIX = "063998"
 
-_RIB_LETTERS = str.maketrans(string.ascii_uppercase, "12345678912345678923456789")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 _CACHE: OrderedDict[tuple[str, dt.date], dict[str, Any]] = OrderedDict()
 _CACHE_SIZE = 64
@@ -92,9 +91,7 @@ def rib_key(bank: Bank) -> str:
         ``97 - ((89 × bank + 15 × branch + 3 × account) mod 97)`` on two digits, letters of the
         account converted with the RIB table (A, J → 1; B, K, S → 2; … I, R, Z → 9).
     """
-    account = int(bank.account_number.upper().translate(_RIB_LETTERS))
-    total = 89 * int(bank.bank_code) + 15 * int(bank.branch_code) + 3 * account
-    return f"{97 - total % 97:02d}"
+    return identifiers.rib_key(bank.bank_code, bank.branch_code, bank.account_number)
 
 
 def iban(persona: Persona) -> str:

@@ -112,6 +112,13 @@ class Runner:
         for listener in list(self._listeners):
             listener(event)
 
+    def text(self, template: str | None) -> str | None:
+        """Fill ``{first_name}`` and ``{last_name}`` in a scenario text with the persona's."""
+        if template is None:
+            return None
+        return _fill(template, {"first_name": self.persona.first_name,
+                                "last_name": self.persona.last_name})
+
     # --- navigation -------------------------------------------------------------------------
 
     @property
@@ -161,7 +168,7 @@ class Runner:
         return screen.end and screen.id in targets
 
     def path(self) -> list[str]:
-        """The screens of this run from the first to the last, as the answers make it now."""
+        """Return the screens of this run from first to last, as the answers make it now."""
         seen: list[str] = []
         current: str | None = self.scenario.screens[0].id
         while current is not None and current not in seen:
@@ -330,14 +337,17 @@ class Runner:
         return True
 
     def hint(self, field_id: str | None = None) -> str | None:
-        """Show the next hint: for ``field_id``, else the first field in error, else the first
-        field still to fill; None when there is no more hint to give."""
+        """Show the next hint, or return None when there is none.
+
+        The hint is for ``field_id``, else the first field in error, else the first to fill.
+        """
         screen = self.screen
         spec = self._field(field_id) if field_id else None
         if spec is None:
             wrong = [f for f in screen.fields if f.id in self.results and not self.results[f.id].ok]
             todo = [f for f in screen.fields if f.id not in self.results]
-            candidates = [f for f in wrong + todo if f.hints] or [f for f in screen.fields if f.hints]
+            candidates = [f for f in wrong + todo if f.hints]
+            candidates = candidates or [f for f in screen.fields if f.hints]
             spec = candidates[0] if candidates else None
         if spec is None or not spec.hints:
             return None
@@ -347,9 +357,9 @@ class Runner:
         self.hints_used[key] = level
         if level > used:
             self.stats[screen.id].hints += 1
-        text = spec.hints[level - 1]
+        text = self.text(spec.hints[level - 1]) or ""
         self.last_hint = {"field_id": spec.id, "level": level, "count": len(spec.hints),
-                          "text": text, "label": spec.label}
+                          "text": text, "label": self.text(spec.label)}
         self._emit("hint_shown", screen_id=screen.id, field_id=spec.id, hint_level=level)
         return text
 
@@ -367,7 +377,7 @@ class Runner:
     # --- what the learner sees -------------------------------------------------------------
 
     def review(self) -> list[dict[str, Any]]:
-        """The answers given so far, screen by screen, as the review screen lists them."""
+        """Return the answers so far, screen by screen, as the review screen lists them."""
         out = []
         for screen_id in self.history:
             screen = self.scenario.screen(screen_id)
@@ -382,7 +392,7 @@ class Runner:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """What the learner did well and where it was hard, for the closing screen."""
+        """Return what the learner did well and where it was hard, for the closing screen."""
         done = [sid for sid in self.history if sid in self.answers]
         clean = [sid for sid in done if self.stats[sid].errors == 0 and self.stats[sid].hints == 0]
         return {

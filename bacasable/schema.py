@@ -330,7 +330,9 @@ class Scenario(_Model):
 # --- personas -------------------------------------------------------------------------------
 
 Sex = Literal["F", "M"]
-DocumentKind = Literal["id_card", "rib", "payslip", "tax_notice", "vitale_card", "cv", "certificate"]
+DocumentKind = Literal[
+    "id_card", "rib", "payslip", "tax_notice", "vitale_card", "cv", "certificate"
+]
 DOCUMENT_LABELS = {
     "id_card": "Carte d'identité",
     "rib": "RIB (relevé d'identité bancaire)",

@@ -25,11 +25,13 @@ import contextlib
 import ipaddress
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import warnings
 import webbrowser
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -49,13 +51,28 @@ TEMPLATE = "bacasable"
 #: template. Computed at run time, so it works wherever the package is installed.
 SHARE_DIR = Path(__file__).resolve().parent / "share" / "jupyter"
 
-#: Voilà's ``preheat_denylist`` entries are regular expressions matched (``re.match``) against the
-#: notebook's path relative to the served folder: this one denylists every notebook but
-#: ``atelier.ipynb`` at the top (animateur, formateur, bilan, projection… start a kernel on demand).
-PREHEAT_DENYLIST = r"(?!" + LEARNER_NOTEBOOK.replace(".", r"\.") + r"$).*"
+#: Voilà's ``preheat_denylist`` entries are regular expressions, matched (``re.match``) at start
+#: against each notebook's *absolute* path (VoilaKernelManager.__init__ filters the paths of
+#: ``rglob("*.ipynb")`` before making them relative). This one denylists every notebook but
+#: ``atelier.ipynb`` (animateur, formateur, bilan, projection… start a kernel on demand). It also
+#: accepts a bare relative name, in case a later Voilà filters relative paths.
+PREHEAT_DENYLIST = r"(?!(.*[\\/])?" + LEARNER_NOTEBOOK.replace(".", r"\.") + r"$)"
 
 #: Interfaces that are never the workshop's Wi-Fi (containers, virtual machines, loopback).
-_VIRTUAL_INTERFACES = ("lo", "docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "utun", "tun")
+_VIRTUAL_INTERFACES = (
+    "lo",
+    "docker",
+    "br-",
+    "veth",
+    "virbr",
+    "vmnet",
+    "vboxnet",
+    "vEthernet",
+    "utun",
+    "tun",
+    "tailscale",
+    "zt",
+)
 
 
 def learner_url(host: str, port: int) -> str:
@@ -219,11 +236,26 @@ def server_command(config: BacasableConfig, root: Path, port: int | None = None)
     return [sys.executable, "-m", "bacasable.serve", *voila_argv(config, root, port)]
 
 
+def settings_env(config: BacasableConfig) -> dict[str, str]:
+    """Return the environment variables that give the kernels the same settings as ``config``.
+
+    The kernels are other processes: they read ``BacasableConfig`` from the environment, so the
+    values given on the command line or in a config file reach them this way.
+    """
+    return {
+        "BACASABLE_DATA": str(config.data_dir),
+        "BACASABLE_DB": str(config.db_url),
+        "BACASABLE_SCENARIOS": os.pathsep.join(str(d) for d in config.scenario_dirs),
+    }
+
+
 def start_server(
     config: BacasableConfig, root: Path, port: int | None = None, **popen_kwargs: Any
 ) -> subprocess.Popen:
     """Start the server in a child process and return it at once (it is not listening yet)."""
     env = voila_env(popen_kwargs.pop("env", None))
+    env.update(settings_env(config))
+    env["BACASABLE_PORT"] = str(config.port if port is None else port)
     return subprocess.Popen(
         server_command(config, root, port), env=env, cwd=str(Path(root).resolve()), **popen_kwargs
     )
@@ -277,6 +309,11 @@ def serve(
     process = start_server(config, root, port)
     if open_browser or config.open_browser:
         threading.Thread(target=_open_when_ready, args=(port,), daemon=True).start()
+    previous = None
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        # Stopped by SIGTERM (a service manager, kill): stop Voilà too, which shuts its kernels
+        # down, instead of leaving it running without us.
+        previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -291,6 +328,9 @@ def serve(
                 process.kill()
         print("Bac à sable est arrêté.")
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _open_when_ready(port: int) -> None:
@@ -363,6 +403,12 @@ def _voila_app_class() -> type:
             self.xsrf_token  # noqa: B018 - reading it sets the cookie, before the page streams
             await super().get(path)
 
+        def set_header(self, name: str, value: Any) -> None:
+            # Voilà sends "text/html" without a charset: say UTF-8 (the page is French).
+            if name == "Content-Type" and value == "text/html":
+                value = "text/html; charset=UTF-8"
+            super().set_header(name, value)
+
     class NotFoundHandler(BaseVoilaHandler):
         """Any unknown address: the template's French 404 page."""
 
@@ -415,6 +461,10 @@ def _voila_app_class() -> type:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run Voilà with ``argv`` (see :func:`voila_argv`) in this process, until stopped."""
     os.environ.update(voila_env(os.environ))
+    # voila_argv gives kernel_pools_config in traitlets' literal form (see there): no warning.
+    warnings.filterwarnings(
+        "ignore", message=".*for dict-traits is deprecated", category=DeprecationWarning
+    )
     _voila_app_class().launch_instance(list(sys.argv[1:] if argv is None else argv))
 
 

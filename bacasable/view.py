@@ -49,14 +49,17 @@ def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": spec.id,
         "kind": spec.kind,
-        "label": spec.label,
-        "help": spec.help,
+        "label": run.text(spec.label),
+        "help": run.text(spec.help),
         "format": None if spec.help else FORMAT_HINTS.get(spec.kind),
         "required": spec.required,
         "autocomplete": spec.autocomplete,
-        "options": [o.model_dump() for o in spec.options],
+        "options": [
+            {"value": o.value, "label": run.text(o.label), "help": run.text(o.help)}
+            for o in spec.options
+        ],
         "unit": spec.unit if spec.kind == "amount" else None,
-        "statement": spec.statement,
+        "statement": run.text(spec.statement),
         # Passwords are never sent back to the page.
         "value": None if spec.kind == "password" else _jsonable(run.drafts.get(spec.id)),
         "error": result.message if result is not None and not result.ok else None,
@@ -95,8 +98,8 @@ def screen_view(run: Runner) -> dict[str, Any]:
             "id": screen.id,
             "title": screen.title,
             "role": screen.role,
-            "intro": screen.intro,
-            "body": list(screen.body),
+            "intro": run.text(screen.intro),
+            "body": [run.text(b) for b in screen.body],
             "continue_label": screen.continue_label,
             "can_go_back": bool(run.history) and screen.role != "receipt",
             "fields": fields,
