@@ -4,7 +4,7 @@
 the project's ``notebooks/`` folder, so that the learner's page is
 ``/voila/render/atelier.ipynb``, and prints the addresses to open in plain French.
 
-Choices, measured or read in Voilà 0.5's source (see docs in ``/work/shared/tech/voila.md``):
+Choices, measured or read in Voilà 0.5.13's source:
 
 - Template ``bacasable`` (``share/jupyter/voila/templates/bacasable``, shipped in the package): no
   resource from the internet, ``lang="fr"``, a ``<main>`` landmark, French loading and error
@@ -17,6 +17,8 @@ Choices, measured or read in Voilà 0.5's source (see docs in ``/work/shared/tec
   with a websocket still open (a phone that went to sleep keeps a dead one).
 - Nothing phones home: Voilà, jupyter_server and ipykernel send no telemetry; MathJax and the
   other CDN resources of the stock templates are removed by the template.
+- A few additions to Voilà in the server process (closed tabs free their kernel with the XSRF
+  check kept, ``/`` leads to the learner's page, gzip…): see :func:`_voila_app_class`.
 """
 
 from __future__ import annotations
@@ -274,7 +276,8 @@ def wait_until_listening(port: int, timeout: float = 60.0, host: str = "127.0.0.
 
 def port_is_free(ip: str, port: int) -> bool:
     """Return True if the server could listen on ``ip:port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         if os.name != "nt":
             # As tornado does: a port left in TIME_WAIT by a previous run can be reused.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -300,7 +303,7 @@ def serve(
     if not port_is_free(config.ip, port):
         print(
             f"Le port {port} est déjà utilisé, peut-être par un Bac à sable déjà lancé. "
-            "Fermez l'autre fenêtre, ou choisissez un autre port (--port).",
+            "Fermez l'autre fenêtre, ou choisissez un autre port.",
             file=sys.stderr,
         )
         return 1
@@ -461,11 +464,13 @@ def _voila_app_class() -> type:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run Voilà with ``argv`` (see :func:`voila_argv`) in this process, until stopped."""
     os.environ.update(voila_env(os.environ))
+    app_class = _voila_app_class()
     # voila_argv gives kernel_pools_config in traitlets' literal form (see there): no warning.
+    # After importing Voilà, whose __init__ turns traitlets' deprecation warnings on.
     warnings.filterwarnings(
         "ignore", message=".*for dict-traits is deprecated", category=DeprecationWarning
     )
-    _voila_app_class().launch_instance(list(sys.argv[1:] if argv is None else argv))
+    app_class.launch_instance(list(sys.argv[1:] if argv is None else argv))
 
 
 if __name__ == "__main__":
