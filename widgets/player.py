@@ -30,7 +30,7 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n <= 1 else many
 
 
-def _closing(first_name: str, summary: dict[str, Any]) -> dict[str, Any]:
+def _closing(summary: dict[str, Any]) -> dict[str, Any]:
     """Return the warm closing words for the summary of a finished run."""
     lines: list[str] = []
     done = int(summary.get("screens_done") or 0)
@@ -39,7 +39,8 @@ def _closing(first_name: str, summary: dict[str, Any]) -> dict[str, Any]:
     hints = int(summary.get("hints") or 0)
     minutes = float(summary.get("minutes") or 0)
     if done:
-        lines.append(f"Vous êtes allé jusqu'au bout : {done} {_plural(done, 'étape', 'étapes')}.")
+        steps = "l'étape" if done == 1 else f"les {done} étapes"
+        lines.append(f"Vous avez terminé {steps}.")
     if clean:
         lines.append(
             f"{clean} {_plural(clean, 'écran réussi', 'écrans réussis')} du premier coup, "
@@ -51,7 +52,7 @@ def _closing(first_name: str, summary: dict[str, Any]) -> dict[str, Any]:
             "Se tromper puis corriger, c'est comme ça qu'on apprend."
         )
     else:
-        lines.append("Aucune erreur. Bravo !")
+        lines.append("Aucune erreur : c'est un sans-faute !")
     if hints:
         lines.append(
             f"Vous avez demandé {hints} {_plural(hints, 'indice', 'indices')}. "
@@ -69,7 +70,7 @@ def _closing(first_name: str, summary: dict[str, Any]) -> dict[str, Any]:
         lines.append(
             f"Pour vous entraîner encore, vous pouvez refaire l'écran « {hardest[0]} »."
         )
-    return {"title": f"Bravo, {first_name} !", "lines": lines}
+    return {"title": "Bravo, vous avez réussi l'exercice !", "lines": lines}
 
 
 def _password_rules(spec: FieldSpec) -> list[str]:
@@ -297,7 +298,7 @@ class ScenarioPlayer(ipywidgets.VBox):
             if spec is not None and spec.kind == "password":
                 field["rules"] = _password_rules(spec)
         if "summary" in view:
-            view["closing"] = _closing(self.persona.first_name, view["summary"])
+            view["closing"] = _closing(view["summary"])
         return view
 
     def _refresh(

@@ -20,7 +20,9 @@ class ScreenView(ActionWidget):
         The view model of :func:`bacasable.view.screen_view`, plus a ``ui`` dict added by the
         player: ``seq`` (changes on every update), ``run`` (changes on restart), ``action``
         (the action just handled), ``failed`` (a submit was refused), ``problem`` and
-        ``notice`` (messages in plain French). The form is rebuilt only when the run, the
+        ``notice`` (messages in plain French), ``closing`` (``title`` and ``lines`` of the
+        closing summary). Password fields may carry ``rules`` (plain-French password rules,
+        shown before typing). The form is rebuilt only when the run, the
         screen id or the status changes; otherwise errors, hints and alerts are updated in
         place so that focus and typed text are kept.
 

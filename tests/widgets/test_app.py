@@ -69,7 +69,7 @@ def test_events_reach_the_listener_of_the_app(catalogue):
     app.on_event(events.append)
     app.start("essai")
     send(app.player.screen, {"action": "hint", "field": "nom"})
-    assert [e.type for e in events] == ["hint_shown"]
+    assert [e.type for e in events] == ["started", "screen_entered", "hint_shown"]
 
 
 def test_query_opens_the_exercise(catalogue):

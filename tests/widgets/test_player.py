@@ -167,7 +167,7 @@ def test_full_run_ends_with_receipt_and_warm_summary(player, clock):
     assert view["screen"]["role"] == "receipt" and view["status"] == "finished"
     assert view["receipt"]["number"].startswith("AB-")
     closing = view["ui"]["closing"]
-    assert closing["title"] == "Bravo, Karim !"
+    assert closing["title"].startswith("Bravo")
     text = " ".join(closing["lines"])
     assert "corrigé 2 erreurs" in text and "1 indice" in text and "environ 5 minutes" in text
     assert player.mailbox.unread == 1 and player.mailbox.messages[0]["subject"] == "Confirmation"

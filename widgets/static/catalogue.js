@@ -61,7 +61,8 @@ export default {
     const message = h("div", { class: "bas-live", role: "status" });
     const problem = h("div", { class: "bas-live", role: "status" });
     const list = h("ul", { class: "bas-cards" });
-    const root = h("div", { class: "bas bas-catalogue" },
+    // A region landmark: Voilà renders widgets in its own shell, outside the page's <main>.
+    const root = h("section", { class: "bas bas-catalogue", "aria-labelledby": `${id}-h1` },
       h("div", { class: "bas-notice", role: "note" },
         h("p", { class: "bas-notice-title" }, "Simulation — rien n'est envoyé"),
         h("p", {}, "Ici, vous vous entraînez sur des copies de sites publics. Rien n'est envoyé. Vous pouvez vous tromper sans risque.")),

@@ -58,13 +58,16 @@ export default {
       const age = Number.isInteger(p.age) ? `, ${p.age} ans` : "";
       const details = h("dl", { class: "bas-details", id: `${id}-details` },
         (p.details || []).map((d) => [h("dt", {}, d.label), h("dd", {}, d.value)]));
+      const docList = h("div", { class: "bas-documents", id: `${id}-documents` },
+        h("p", { class: "bas-persona-note" }, "Ces documents sont fictifs. Ouvrez celui dont vous avez besoin."),
+        docs.map((doc, i) => disclosure(doc.title, documentCard(doc, `${id}-doc-${i}`))));
       root.replaceChildren(
         h("p", { class: "bas-persona-name" }, `Vous êtes ${name}${age}`),
         p.story ? h("p", { class: "bas-persona-story" }, p.story) : null,
         h("p", { class: "bas-persona-note" }, "C'est un personnage fictif. Utilisez ses informations, jamais les vôtres."),
         h("div", { class: "bas-persona-tools" },
           disclosure(`Coordonnées de ${p.first_name}`, details),
-          docs.map((doc, i) => disclosure(doc.title, documentCard(doc, `${id}-doc-${i}`)))));
+          docs.length ? disclosure(`Documents de ${p.first_name} (${docs.length})`, docList) : null));
     };
 
     draw();

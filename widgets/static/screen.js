@@ -394,7 +394,6 @@ function build(root, view, send, dom) {
   dom.warning = h("div", { class: "bas-live", role: "alert" });
   dom.status = h("div", { class: "bas-live", role: "status" });
   dom.problem = h("div", { class: "bas-live", role: "alert" });
-  dom.timeout = h("div", { class: "bas-live bas-timeout", role: "alert" });
   dom.form = h("form", { class: "bas-form", novalidate: true, "aria-labelledby": titleId });
 
   const content = [];
@@ -442,6 +441,7 @@ function build(root, view, send, dom) {
   });
 
   const scenario = view.scenario || {};
+  root.setAttribute("aria-label", scenario.service ? `Site simulé : ${scenario.service}` : "Site simulé");
   root.replaceChildren(
     h("div", { class: "bas-notice", role: "note" },
       h("p", { class: "bas-notice-title" }, SIMULATION_TITLE),
@@ -450,8 +450,7 @@ function build(root, view, send, dom) {
     h("div", { class: "bas-site" },
       h("div", { class: "bas-site-header" }, h("p", { class: "bas-service" }, scenario.service || "")),
       dom.cookies,
-      dom.form),
-    dom.timeout);
+      dom.form));
 }
 
 function cookieBanner(send) {
@@ -474,7 +473,9 @@ function refresh(view, send, dom) {
   for (const field of fields) {
     const base = `bas-${screen.id}-${field.id}`;
     applyFieldError(dom.form, field, base);
-    if (field.error_kind === "personal_data") clearField(dom.form, base);
+    // Only right after the check that found it: later updates must not wipe new typing.
+    const checked = ui.action === "submit" || ui.action === "check";
+    if (checked && field.error_kind === "personal_data") clearField(dom.form, base);
   }
 
   const errors = view.errors || [];
@@ -532,18 +533,29 @@ function refresh(view, send, dom) {
 
   if (focusTarget) {
     focusTarget.setAttribute("tabindex", "-1");
-    focusTarget.focus();
+    // Show the top of the box (its title), even when it is taller than the screen.
+    focusTarget.scrollIntoView({ block: "start" });
+    focusTarget.focus({ preventScroll: true });
   }
 }
 
 export default {
   render({ model, el }) {
-    const root = document.createElement("div");
+    // A region landmark: Voilà renders widgets in its own shell, outside the page's <main>.
+    const root = document.createElement("section");
     root.className = "bas bas-screen";
+    root.setAttribute("aria-label", "Site simulé");
     el.classList.add("bas-host");
     el.append(root);
     const state = { key: null, timer: null, screenId: null };
     let dom = {};
+    // The session warning lives at the end of the page's body so that it stays in view:
+    // Jupyter's containers clip or scroll anything fixed or sticky inside them.
+    const portal = h("div", { class: "bas bas-timeout", role: "alert" });
+    const hideTimeout = () => {
+      fill(portal, null);
+      portal.remove();
+    };
 
     const send = (message) => model.send({ ...message, from: state.screenId });
 
@@ -551,18 +563,23 @@ export default {
       const previous = document.activeElement;
       const button = h("button", { type: "button", class: "bas-button bas-button--primary" }, "Prolonger ma session");
       button.addEventListener("click", () => {
-        fill(dom.timeout, null);
+        hideTimeout();
         startTimer();
         send({ action: "extend" });
         const back = previous && previous.isConnected && previous !== document.body ? previous : dom.title;
         back.focus();
       });
-      fill(dom.timeout, box("timeout", "Votre session va bientôt expirer",
+      if (!portal.isConnected) document.body.append(portal);
+      fill(portal, box("timeout", "Votre session va bientôt expirer",
         h("p", {}, "Vous avez encore du temps. Appuyez sur le bouton pour continuer. Vos réponses sont gardées."),
         button));
+      // Bring the button within reach, unless the learner is typing in a field.
+      const typing = previous && previous.matches && previous.matches("input, select, textarea");
+      if (!typing) button.focus({ preventScroll: true });
     };
 
     const startTimer = () => {
+      hideTimeout();
       clearTimeout(state.timer);
       state.timer = null;
       const after = Number((model.get("view") || {}).timeout_after);
@@ -583,7 +600,7 @@ export default {
     const update = () => {
       const view = model.get("view") || {};
       if (!view.screen) {
-        root.replaceChildren(h("p", { class: "bas-loading" }, "Chargement…"));
+        root.replaceChildren(h("p", { class: "bas-screen-loading" }, "Chargement…"));
         state.key = null;
         return;
       }
@@ -608,6 +625,7 @@ export default {
     return () => {
       model.off("change:view", update);
       clearTimeout(state.timer);
+      hideTimeout();
     };
   },
 };
