@@ -40,6 +40,76 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n <= 1 else many
+
+
+def closing_words(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the warm closing words for the summary of a finished run."""
+    lines: list[str] = []
+    done = int(summary.get("screens_done") or 0)
+    clean = int(summary.get("screens_without_help") or 0)
+    errors = int(summary.get("errors") or 0)
+    hints = int(summary.get("hints") or 0)
+    minutes = float(summary.get("minutes") or 0)
+    if done:
+        steps = "l'étape" if done == 1 else f"les {done} étapes"
+        lines.append(f"Vous avez terminé {steps}.")
+    if clean:
+        lines.append(
+            f"{clean} {_plural(clean, 'écran réussi', 'écrans réussis')} du premier coup, "
+            "sans erreur et sans indice."
+        )
+    if errors:
+        lines.append(
+            f"Vous avez corrigé {errors} {_plural(errors, 'erreur', 'erreurs')}. "
+            "Se tromper puis corriger, c'est comme ça qu'on apprend."
+        )
+    else:
+        lines.append("Aucune erreur : c'est un sans-faute !")
+    if hints:
+        lines.append(
+            f"Vous avez demandé {hints} {_plural(hints, 'indice', 'indices')}. "
+            "Demander de l'aide, c'est une bonne habitude."
+        )
+    else:
+        lines.append("Vous n'avez pas eu besoin d'indice.")
+    if minutes < 1:
+        lines.append("Temps passé : moins d'une minute.")
+    else:
+        rounded = max(1, round(minutes))
+        lines.append(f"Temps passé : environ {rounded} {_plural(rounded, 'minute', 'minutes')}.")
+    hardest = [str(t) for t in summary.get("hardest") or []]
+    if hardest:
+        lines.append(
+            f"Pour vous entraîner encore, vous pouvez refaire l'écran « {hardest[0]} »."
+        )
+    return {"title": "Bravo, vous avez réussi l'exercice !", "lines": lines}
+
+
+def password_rules(spec: FieldSpec) -> list[str]:
+    """Return the password rules of ``spec`` in plain French, to show before typing."""
+    out: list[str] = []
+    for rule in spec.rules:
+        if rule.rule == "password_policy":
+            length = rule.min_length or (rule.value if isinstance(rule.value, int) else None)
+            if length:
+                out.append(f"au moins {length} caractères")
+            if rule.upper:
+                out.append("au moins une lettre majuscule (A, B, C…)")
+            if rule.lower:
+                out.append("au moins une lettre minuscule (a, b, c…)")
+            if rule.digit:
+                out.append("au moins un chiffre (1, 2, 3…)")
+            if rule.special:
+                out.append("au moins un caractère spécial (! ? # @ …)")
+        elif rule.rule == "min_length" and isinstance(rule.value, int):
+            out.append(f"au moins {rule.value} caractères")
+        elif rule.rule == "max_length" and isinstance(rule.value, int):
+            out.append(f"au plus {rule.value} caractères")
+    return out
+
+
 def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
     result = run.results.get(spec.id)
     hint_key = f"{run.current_id}.{spec.id}"
@@ -69,6 +139,8 @@ def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
         "hints_used": run.hints_used.get(hint_key, 0),
         "hints_count": len(spec.hints),
     }
+    if spec.kind == "password":
+        view["rules"] = password_rules(spec)
     if spec.kind == "upload":
         view["documents"] = [
             {"id": d.id, "title": d.title, "kind": DOCUMENT_LABELS.get(d.kind, d.kind)}
@@ -122,4 +194,5 @@ def screen_view(run: Runner) -> dict[str, Any]:
     if screen.role == "receipt" or run.status == "finished":
         view["receipt"] = {"number": run.receipt_number}
         view["summary"] = run.summary()
+        view["closing"] = closing_words(view["summary"])
     return view

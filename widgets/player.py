@@ -10,7 +10,7 @@ import ipywidgets
 
 from bacasable.events import RunEvent
 from bacasable.runner import Message, Runner
-from bacasable.schema import FieldSpec, Persona, Scenario
+from bacasable.schema import Persona, Scenario
 from bacasable.view import screen_view
 
 from ._base import Action, log
@@ -24,76 +24,6 @@ PROBLEM_MESSAGE = "Un problème est survenu. Vos réponses sont gardées. Réess
 NO_HINT_MESSAGE = "Il n'y a pas d'indice pour cette question. Vous pouvez demander à l'animateur."
 
 Listener = Callable[[RunEvent], None]
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n <= 1 else many
-
-
-def _closing(summary: dict[str, Any]) -> dict[str, Any]:
-    """Return the warm closing words for the summary of a finished run."""
-    lines: list[str] = []
-    done = int(summary.get("screens_done") or 0)
-    clean = int(summary.get("screens_without_help") or 0)
-    errors = int(summary.get("errors") or 0)
-    hints = int(summary.get("hints") or 0)
-    minutes = float(summary.get("minutes") or 0)
-    if done:
-        steps = "l'étape" if done == 1 else f"les {done} étapes"
-        lines.append(f"Vous avez terminé {steps}.")
-    if clean:
-        lines.append(
-            f"{clean} {_plural(clean, 'écran réussi', 'écrans réussis')} du premier coup, "
-            "sans erreur et sans indice."
-        )
-    if errors:
-        lines.append(
-            f"Vous avez corrigé {errors} {_plural(errors, 'erreur', 'erreurs')}. "
-            "Se tromper puis corriger, c'est comme ça qu'on apprend."
-        )
-    else:
-        lines.append("Aucune erreur : c'est un sans-faute !")
-    if hints:
-        lines.append(
-            f"Vous avez demandé {hints} {_plural(hints, 'indice', 'indices')}. "
-            "Demander de l'aide, c'est une bonne habitude."
-        )
-    else:
-        lines.append("Vous n'avez pas eu besoin d'indice.")
-    if minutes < 1:
-        lines.append("Temps passé : moins d'une minute.")
-    else:
-        rounded = max(1, round(minutes))
-        lines.append(f"Temps passé : environ {rounded} {_plural(rounded, 'minute', 'minutes')}.")
-    hardest = [str(t) for t in summary.get("hardest") or []]
-    if hardest:
-        lines.append(
-            f"Pour vous entraîner encore, vous pouvez refaire l'écran « {hardest[0]} »."
-        )
-    return {"title": "Bravo, vous avez réussi l'exercice !", "lines": lines}
-
-
-def _password_rules(spec: FieldSpec) -> list[str]:
-    """Return the password rules of ``spec`` in plain French, to show before typing."""
-    out: list[str] = []
-    for rule in spec.rules:
-        if rule.rule == "password_policy":
-            length = rule.min_length or (rule.value if isinstance(rule.value, int) else None)
-            if length:
-                out.append(f"au moins {length} caractères")
-            if rule.upper:
-                out.append("au moins une lettre majuscule (A, B, C…)")
-            if rule.lower:
-                out.append("au moins une lettre minuscule (a, b, c…)")
-            if rule.digit:
-                out.append("au moins un chiffre (1, 2, 3…)")
-            if rule.special:
-                out.append("au moins un caractère spécial (! ? # @ …)")
-        elif rule.rule == "min_length" and isinstance(rule.value, int):
-            out.append(f"au moins {rule.value} caractères")
-        elif rule.rule == "max_length" and isinstance(rule.value, int):
-            out.append(f"au plus {rule.value} caractères")
-    return out
 
 
 def _message_view(message: Message) -> dict[str, Any]:
@@ -291,15 +221,7 @@ class ScenarioPlayer(ipywidgets.VBox):
     # --- view ---------------------------------------------------------------------------------
 
     def _view(self) -> dict[str, Any]:
-        view = screen_view(self.runner)
-        specs = {f.id: f for f in self.runner.screen.fields}
-        for field in view["screen"]["fields"]:
-            spec = specs.get(field["id"])
-            if spec is not None and spec.kind == "password":
-                field["rules"] = _password_rules(spec)
-        if "summary" in view:
-            view["closing"] = _closing(view["summary"])
-        return view
+        return screen_view(self.runner)
 
     def _refresh(
         self,
