@@ -16,6 +16,14 @@ STATIC = pathlib.Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bacasable")
 
 Action = dict[str, Any]
+
+
+def module(name: str) -> str:
+    """Return the ES module ``name`` of the static folder, with the shared DOM helper first."""
+    return (STATIC / "_dom.js").read_text(encoding="utf-8") + (STATIC / name).read_text(
+        encoding="utf-8"
+    )
+
 ActionHandler = Callable[[Action], None]
 
 

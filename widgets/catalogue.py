@@ -10,7 +10,7 @@ import traitlets
 from bacasable.loader import Catalogue
 from bacasable.schema import LEVEL_LABELS
 
-from ._base import STATIC, ActionWidget, log
+from ._base import ActionWidget, log, module
 
 #: Told to the learner when some scenario file could not be read (details go to the log).
 BROKEN_MESSAGE = "Un exercice n'a pas pu être chargé. Prévenez l'animateur."
@@ -82,7 +82,7 @@ class CatalogueView(ActionWidget):
         Put focus on the title when shown (back from an exercise).
     """
 
-    _esm = STATIC / "catalogue.js"
+    _esm = module("catalogue.js")
 
     scenarios = traitlets.List(traitlets.Dict()).tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)

@@ -6,11 +6,11 @@ from typing import Any
 
 import traitlets
 
-from ._base import STATIC, ActionWidget
+from ._base import ActionWidget, module
 
 
 class _Device(ActionWidget):
-    _esm = STATIC / "devices.js"
+    _esm = module("devices.js")
 
     #: Which device the view draws: ``phone`` or ``mailbox``.
     kind = traitlets.Unicode("phone").tag(sync=True)

@@ -8,7 +8,7 @@ import traitlets
 
 from bacasable.schema import Persona
 
-from ._base import STATIC, ActionWidget
+from ._base import ActionWidget, module
 
 
 class PersonaCard(ActionWidget):
@@ -24,7 +24,7 @@ class PersonaCard(ActionWidget):
         a card with a large "SPECIMEN" mark and the words "Document fictif".
     """
 
-    _esm = STATIC / "persona.js"
+    _esm = module("persona.js")
 
     persona = traitlets.Dict().tag(sync=True)
     documents = traitlets.List(traitlets.Dict()).tag(sync=True)

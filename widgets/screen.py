@@ -6,7 +6,7 @@ from typing import Any
 
 import traitlets
 
-from ._base import STATIC, ActionWidget
+from ._base import ActionWidget, module
 
 
 class ScreenView(ActionWidget):
@@ -34,7 +34,7 @@ class ScreenView(ActionWidget):
     ``value``).
     """
 
-    _esm = STATIC / "screen.js"
+    _esm = module("screen.js")
 
     view = traitlets.Dict().tag(sync=True)
 

@@ -4,22 +4,6 @@ const SIMULATION_TITLE = "Simulation — rien n'est envoyé";
 const GROUP_KINDS = new Set(["date", "address", "radio", "checkboxes", "yesno", "upload"]);
 const RADIO_KINDS = new Set(["radio", "yesno", "upload"]);
 
-/** Create an element: attributes (null/false skipped, on* are listeners) and children. */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
 /** French plural: 0 and 1 take the singular. */
 function plural(n, one, many) {
   return Math.abs(n) <= 1 ? one : many;
