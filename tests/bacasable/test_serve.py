@@ -25,20 +25,22 @@ import pytest
 import requests
 
 from bacasable.config import BacasableConfig
-from bacasable.serve import (
+from bacasable.network import (
     LEARNER_NOTEBOOK,
-    PREHEAT_DENYLIST,
-    SHARE_DIR,
-    TEMPLATE,
     addresses_message,
     lan_addresses,
     learner_url,
+    wait_until_listening,
+)
+from bacasable.serve import (
+    PREHEAT_DENYLIST,
+    SHARE_DIR,
+    TEMPLATE,
     serve,
     settings_env,
     start_server,
     voila_argv,
     voila_env,
-    wait_until_listening,
 )
 
 IDLE_TIMEOUT = 3
