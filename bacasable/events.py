@@ -17,6 +17,7 @@ EventType = Literal[
     "personal_data_warning",
     "finished",
     "abandoned",
+    "resumed",
 ]
 
 

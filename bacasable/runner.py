@@ -336,6 +336,28 @@ class Runner:
         self._enter(screen_id)
         return True
 
+    def resume(self, screens_done: list[str], screen_id: str, *, errors: int = 0,
+               hints: int = 0) -> bool:
+        """Put a reopened run back at the start of ``screen_id``, after ``screens_done``.
+
+        Answers are never stored, so earlier screens come back empty on the review screen; the
+        counters of errors and hints carry on. Nothing is emitted for the screens skipped.
+        Returns False, and changes nothing, when a screen id is unknown.
+        """
+        known = {s.id for s in self.scenario.screens}
+        if screen_id not in known or any(s not in known for s in screens_done):
+            return False
+        self.history = [s for s in screens_done if s != screen_id]
+        first = self.history[0] if self.history else screen_id
+        self.stats[first].errors += max(0, int(errors))
+        self.stats[first].hints += max(0, int(hints))
+        for done in self.history:
+            # Answers are not kept: the review screen says so rather than showing blanks.
+            self.answers.setdefault(done, {})
+        self._emit("resumed", screen_id=screen_id)
+        self._enter(screen_id)
+        return True
+
     def hint(self, field_id: str | None = None) -> str | None:
         """Show the next hint, or return None when there is none.
 

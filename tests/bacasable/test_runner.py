@@ -120,3 +120,18 @@ def test_submit_with_junk_never_raises(scenario, persona):
     run, _, _ = make(scenario, persona)
     for junk in (None, [], "texte", 42, {"status": {"a": 1}}, {"status": ["x"] * 1000}):
         assert run.submit(junk) is False
+
+
+def test_resume_restores_screen_and_counters(scenario, persona):
+    run, events, _ = make(scenario, persona)
+    assert run.resume(["start", "identity"], "review", errors=3, hints=1)
+    assert run.current_id == "review" and run.history == ["start", "identity"]
+    assert run.summary()["errors"] == 3 and run.summary()["hints"] == 1
+    assert events[-2].type == "resumed" and events[-1].type == "screen_entered"
+    assert run.submit({}) and run.status == "finished"
+
+
+def test_resume_with_unknown_screen_changes_nothing(scenario, persona):
+    run, _, _ = make(scenario, persona)
+    assert not run.resume(["start"], "nowhere")
+    assert run.current_id == "start" and run.history == []
