@@ -1,0 +1,54 @@
+"""Settings of the store: short named texts kept in the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from .. import tables as t
+from .base import _Base
+from .errors import MSG_IDENTIFIER, StoreError
+
+
+class _Settings(_Base):
+    """Read and write settings (part of :class:`~bacasable.store.Store`)."""
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """Return the value of a setting.
+
+        Parameters
+        ----------
+        key
+            Name of the setting.
+        default
+            Returned when the setting is not set.
+
+        Returns
+        -------
+        str or None
+            The value, or ``default``.
+        """
+        value = self._read(
+            lambda conn: conn.scalar(select(t.settings.c.value).where(t.settings.c.key == key))
+        )
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set (or, with None, remove) a setting.
+
+        Parameters
+        ----------
+        key
+            Name of the setting (64 characters at most).
+        value
+            Its value, as text; None removes it.
+        """
+        if not isinstance(key, str) or not key or len(key) > 64:
+            raise StoreError(MSG_IDENTIFIER)
+
+        def write(conn: Connection) -> None:
+            conn.execute(delete(t.settings).where(t.settings.c.key == key))
+            if value is not None:
+                conn.execute(insert(t.settings).values(key=key, value=str(value)))
+
+        self._write(write)
