@@ -257,12 +257,16 @@ def _voila_app_class() -> type:
       activity date and culled at the next check, before its page has even connected.
     - ``/`` redirects to the learner's page (a short address to type on a phone) instead of
       listing the notebooks; unknown addresses get the template's French 404 page.
+    - ``/voila/tree`` redirects to the learner's page too, and Voilà's contents API (used by that
+      tree page only) answers 404: otherwise anyone on the Wi-Fi could list the notebooks
+      (``animateur.ipynb``…) and read them.
     - Responses are gzip-compressed: Voilà's front end is about 5 MB per phone on a first visit,
       about a quarter of that compressed, on a Wi-Fi shared by a whole group.
     - No ``voila.json``/``voila.py`` is read from the working directory or the user's Jupyter
       config: every setting comes from :func:`voila_argv`.
     """
     from jupyter_core.paths import jupyter_path
+    from jupyter_server.base.handlers import path_regex
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from jupyter_server.utils import url_path_join
     from tornado import web
@@ -340,6 +344,14 @@ def _voila_app_class() -> type:
                 # 302, not 301: a browser would remember a permanent redirect for good.
                 redirect = {"url": learner_page, "permanent": False}
                 handlers.insert(0, (self.server_url, web.RedirectHandler, redirect))
+                # The notebook list and the notebooks' content: not for the Wi-Fi.
+                tree = url_path_join(self.server_url, r"/voila/tree" + path_regex)
+                contents = url_path_join(self.server_url, r"/voila/api/contents" + path_regex)
+                not_found = {"voila_configuration": self.voila_configuration}
+                handlers[:0] = [
+                    (tree, web.RedirectHandler, redirect),
+                    (contents, NotFoundHandler, not_found),
+                ]
             return handlers
 
     return BacasableVoila

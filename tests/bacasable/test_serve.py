@@ -452,3 +452,15 @@ def test_server_module_runs_as_a_program(tmp_path):
         timeout=60,
     )
     assert out.stdout.strip() == TEMPLATE, out.stderr
+
+
+@pytest.mark.parametrize("path", ["/voila/tree", "/voila/tree/", "/voila/tree/sub"])
+def test_notebook_list_is_not_served(server, path):
+    # The tree would list animateur.ipynb (and the contents API read it) to anyone on the Wi-Fi.
+    reply = requests.get(server.url(path), allow_redirects=False, timeout=10)
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == f"/voila/render/{LEARNER_NOTEBOOK}"
+    for contents in ("/voila/api/contents", "/voila/api/contents/autre.ipynb?content=1"):
+        listed = requests.get(server.url(contents), timeout=10)
+        assert listed.status_code == 404, contents
+        assert "autre.ipynb" not in listed.text and LEARNER_NOTEBOOK not in listed.text

@@ -1,0 +1,170 @@
+// The room board: one tile per learner, keyed by participant id and updated in place (texts
+// only), so that an open observation form, a focused button or a screen reader's position stay.
+
+let counter = 0;
+
+function setText(node, text) {
+  const value = text == null ? "" : String(text);
+  if (node.textContent !== value) node.textContent = value;
+}
+
+function makeTile(tile, base, model, send) {
+  const pid = tile.id;
+  const tid = `${base}-p${pid}`;
+  const refs = {};
+  refs.name = h("span", {});
+  refs.number = h("span", { class: "bas-tile-number" });
+  refs.state = h("p", { class: "bas-tile-state" });
+  refs.handText = h("p", { class: "bas-tile-hand-text" });
+  refs.handName = h("span", { class: "bas-sr" });
+  refs.handButton = h("button", { type: "button", class: "bas-button bas-button--primary bas-button--small",
+    onclick: () => send({ action: "answer_hand", participant: pid }) },
+  "J'y vais (baisser la main)", refs.handName);
+  refs.hand = h("div", { class: "bas-tile-hand", hidden: true }, refs.handText, refs.handButton);
+  const fact = (label) => {
+    const dd = h("dd", {});
+    const row = h("div", { class: "bas-tile-fact" }, h("dt", {}, label), dd);
+    return { row, dd };
+  };
+  const scenario = fact("Exercice");
+  const screen = fact("Où");
+  const errors = fact("Erreurs");
+  const hints = fact("Indices");
+  const activity = fact("Activité");
+  refs.scenario = scenario; refs.screen = screen; refs.activity = activity;
+  refs.errors = errors.dd; refs.hints = hints.dd;
+  refs.observation = h("p", { class: "bas-tile-observation" });
+  refs.feedback = h("div", { class: "bas-tile-feedback", role: "status" });
+  refs.hintName = h("span", { class: "bas-sr" });
+  const hintButton = h("button", { type: "button", class: "bas-button bas-button--secondary bas-button--small",
+    onclick: () => send({ action: "hint", participant: pid }) },
+  "Donner un indice", refs.hintName);
+
+  // The observation form, in a disclosure that stays open across updates.
+  const radios = (model.get("autonomy") || []).map((a, i) => h("div", { class: "bas-check" },
+    h("input", { type: "radio", class: "bas-check-input", name: `${tid}-autonomy`, id: `${tid}-a${i}`, value: a.value }),
+    h("label", { class: "bas-check-label", for: `${tid}-a${i}` }, a.label)));
+  const note = h("textarea", { id: `${tid}-note`, class: "bas-input bas-tile-note", rows: "2", maxlength: "500" });
+  const formError = h("p", { class: "bas-error-text", id: `${tid}-obs-error`, hidden: true });
+  refs.legend = h("legend", { class: "bas-legend" });
+  const form = h("form", { class: "bas-tile-observe-form", novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      const checked = form.querySelector(`input[name="${tid}-autonomy"]:checked`);
+      if (!checked) {
+        formError.textContent = "Choisissez comment la personne a réussi.";
+        formError.hidden = false;
+        form.querySelector("input[type=radio]")?.focus();
+        return;
+      }
+      formError.hidden = true;
+      send({ action: "observe", participant: pid, autonomy: checked.value, note: note.value });
+    } },
+  h("fieldset", { class: "bas-fieldset", "aria-describedby": `${tid}-obs-error` }, refs.legend, h("div", { class: "bas-choices" }, radios)),
+  formError,
+  h("div", { class: "bas-field" },
+    h("label", { class: "bas-label", for: `${tid}-note` }, "Note (facultatif, 500 caractères au plus)"), note),
+  h("button", { type: "submit", class: "bas-button bas-button--primary bas-button--small" }, "Enregistrer l'observation"));
+  refs.summaryName = h("span", { class: "bas-sr" });
+  refs.details = h("details", { class: "bas-tile-observe" },
+    h("summary", {}, "Noter l'autonomie", refs.summaryName), form);
+  refs.form = form;
+
+  refs.node = h("li", { class: "bas-tile", "aria-labelledby": `${tid}-name`, "data-id": String(pid) },
+    h("h3", { class: "bas-tile-name", id: `${tid}-name` }, refs.name, " ", refs.number),
+    refs.hand,
+    refs.state,
+    h("dl", { class: "bas-tile-facts" }, scenario.row, screen.row, errors.row, hints.row, activity.row),
+    refs.observation,
+    h("div", { class: "bas-tile-actions" }, hintButton),
+    refs.details,
+    refs.feedback);
+  return refs;
+}
+
+function updateTile(refs, tile) {
+  const name = tile.pseudonym || "";
+  setText(refs.name, name);
+  setText(refs.number, tile.number ? `(${tile.number})` : "");
+  setText(refs.handName, ` : ${name}`);
+  setText(refs.hintName, ` à ${name}`);
+  setText(refs.summaryName, ` de ${name}`);
+  setText(refs.legend, `Autonomie de ${name} sur cet exercice`);
+  refs.node.dataset.state = tile.state || "active";
+  refs.hand.hidden = !tile.hand;
+  setText(refs.handText, tile.hand_text || "");
+  setText(refs.state, tile.state_text);
+  setText(refs.scenario.dd, tile.scenario || "pas encore choisi");
+  refs.screen.row.hidden = !tile.screen;
+  setText(refs.screen.dd, tile.screen);
+  setText(refs.errors, tile.errors);
+  setText(refs.hints, tile.hints);
+  refs.activity.row.hidden = !tile.activity;
+  setText(refs.activity.dd, tile.activity);
+  refs.observation.hidden = !tile.observation;
+  setText(refs.observation, tile.observation);
+}
+
+export default {
+  render({ model, el }) {
+    const base = `bas-board-${++counter}`;
+    el.classList.add("bas-host");
+    const summary = h("p", { class: "bas-board-summary" });
+    const announce = h("p", { class: "bas-board-announce", role: "status" });
+    const list = h("ul", { class: "bas-tiles", "aria-labelledby": `${base}-h2` });
+    const empty = h("p", { class: "bas-board-empty" }, "Personne n'a encore rejoint l'atelier. Montrez le QR code, ou dites le code de l'atelier.");
+    const root = h("section", { class: "bas bas-console bas-board", "aria-labelledby": `${base}-h2` },
+      h("h2", { id: `${base}-h2` }, "La salle"), summary, announce, empty, list);
+    el.append(root);
+    const send = (m) => model.send(m);
+    const tiles = new Map();
+
+    const draw = () => {
+      const data = model.get("tiles") || [];
+      const seen = new Set();
+      data.forEach((tile, i) => {
+        seen.add(tile.id);
+        let refs = tiles.get(tile.id);
+        if (!refs) {
+          refs = makeTile(tile, base, model, send);
+          tiles.set(tile.id, refs);
+        }
+        updateTile(refs, tile);
+        const at = list.children[i];
+        if (at !== refs.node) list.insertBefore(refs.node, at || null);
+      });
+      for (const [pid, refs] of tiles) {
+        if (!seen.has(pid)) {
+          refs.node.remove();
+          tiles.delete(pid);
+        }
+      }
+      empty.hidden = data.length > 0;
+      list.hidden = data.length === 0;
+      setText(summary, model.get("summary"));
+    };
+    const drawAnnounce = () => setText(announce, model.get("announce"));
+    const drawFeedback = () => {
+      const fb = model.get("feedback") || {};
+      const refs = tiles.get(fb.id);
+      if (!refs) return;
+      refs.feedback.replaceChildren(h("p", { class: fb.kind === "error" ? "bas-error-text" : "bas-tile-ok" }, fb.text || ""));
+      if (fb.action === "observe" && fb.kind === "success") {
+        refs.form.reset();
+        refs.details.open = false;
+        refs.details.querySelector("summary")?.focus();
+      }
+    };
+    draw();
+    drawAnnounce();
+    model.on("change:tiles", draw);
+    model.on("change:summary", draw);
+    model.on("change:announce", drawAnnounce);
+    model.on("change:feedback", drawFeedback);
+    return () => {
+      model.off("change:tiles", draw);
+      model.off("change:summary", draw);
+      model.off("change:announce", drawAnnounce);
+      model.off("change:feedback", drawFeedback);
+    };
+  },
+};
