@@ -35,6 +35,20 @@ def learner_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/voila/render/{LEARNER_NOTEBOOK}"
 
 
+def is_loopback_host(host: str) -> bool:
+    """Tell whether ``host`` names this computer only (``localhost``, ``127.0.0.1``, ``::1``…).
+
+    An empty host counts as loopback; a host that is neither an address nor ``localhost`` (a
+    network name) does not, unless it ends with ``.localhost``.
+    """
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.endswith(".localhost")
+
+
 def lan_addresses() -> list[str]:
     """Return this machine's IPv4 addresses on a local network, the likeliest first.
 

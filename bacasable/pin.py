@@ -27,9 +27,11 @@ __all__ = [
     "LOCK_SECONDS",
     "MAX_FAILURES",
     "PinLockedError",
+    "after_wrong_pin",
     "check_pin",
     "has_pin",
     "remove_pin",
+    "seconds_text",
     "seconds_to_wait",
     "set_pin",
 ]
@@ -63,6 +65,36 @@ _limiter_lock = threading.Lock()
 _failures: dict[str, tuple[int, float]] = {}
 
 
+def seconds_text(retry_after: float) -> str:
+    """Return a wait in whole seconds, at least one: "1 seconde", "30 secondes"."""
+    seconds = max(1, math.ceil(retry_after))
+    return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+
+
+def after_wrong_pin(count: int, now: float) -> tuple[int, float]:
+    """Return the limiter's state after one more wrong PIN.
+
+    Parameters
+    ----------
+    count
+        Wrong tries in a row so far.
+    now
+        The time of this try, on the clock the limiter uses.
+
+    Returns
+    -------
+    count : int
+        Wrong tries in a row now (back to 0 when checking gets suspended).
+    until : float
+        When checking may resume: ``now +`` :data:`LOCK_SECONDS` after :data:`MAX_FAILURES`
+        wrong tries, else 0 (not suspended).
+    """
+    count += 1
+    if count >= MAX_FAILURES:
+        return 0, now + LOCK_SECONDS
+    return count, 0.0
+
+
 class PinLockedError(StoreError):
     """Too many wrong PINs: checking is suspended for a while.
 
@@ -73,10 +105,7 @@ class PinLockedError(StoreError):
     """
 
     def __init__(self, retry_after: float) -> None:
-        seconds = max(1, math.ceil(retry_after))
-        super().__init__(
-            f"Trop d'essais de code. Réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}."
-        )
+        super().__init__(f"Trop d'essais de code. Réessayez dans {seconds_text(retry_after)}.")
         #: Seconds to wait before the next try.
         self.retry_after = retry_after
 
@@ -282,9 +311,5 @@ def check_pin(store: Store, pin: str) -> bool:
             _failures.pop(key, None)
         else:
             count, _until = _failures.get(key, (0, 0.0))
-            count += 1
-            if count >= MAX_FAILURES:
-                _failures[key] = (0, _monotonic() + LOCK_SECONDS)
-            else:
-                _failures[key] = (count, 0.0)
+            _failures[key] = after_wrong_pin(count, _monotonic())
     return ok

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import os
 import time
 from collections.abc import Mapping
@@ -27,153 +26,38 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets
-import traitlets
 
 from bacasable.config import BacasableConfig
+from bacasable.join_address import default_host
 from bacasable.loader import Catalogue
-from bacasable.pin import PinLockedError, has_pin, set_pin
-from bacasable.room import (
-    DEFAULT_THEME,
-    DURATIONS,
-    EQUIPMENT,
-    LEVELS,
-    THEMES,
-    RoomWatcher,
-    check_facilitator_pin,
-    default_host,
-    join_url,
-    locked_message,
-    page_opened_on_this_computer,
-    qr_svg,
-    reset_pin_failures,
-    room_changes,
-    screen_choices,
-    validate_host,
-    validate_workshop_form,
-)
+from bacasable.room import RoomWatcher, room_changes, screen_choices
 from bacasable.store import Store, StoreError
+from bacasable.workshop_form import form_options
 
-from ._base import Action, ActionWidget, log, module
+from ._base import log
 from .board import Board
-from .pin_gate import CONSOLE_CSS, PinGate, guarded
+from .console_actions import ConsoleActions
+from .console_panel import ConsolePanel, join_card, workshop_card, workshop_rows
+from .pin_gate import GateKeeper, PinGate, guarded
+
+__all__ = ["Console", "console"]
 
 #: Seconds between two reads of the room's version.
 POLL_SECONDS = 0.4
 #: Seconds between two full reads of the room (idle and waiting times).
 REFRESH_SECONDS = 5.0
 
-MSG_WRONG_PIN = "Ce code PIN n'est pas le bon. Réessayez."
-MSG_PIN_MISMATCH = "Les deux codes ne sont pas identiques. Tapez-les à nouveau."
-MSG_PIN_EXISTS = "Un code PIN est déjà choisi : tapez-le pour ouvrir la console."
-MSG_PIN_SAVED = "Code PIN enregistré. Il vous sera demandé à chaque ouverture de la console."
-MSG_STORE = (
-    "Les résultats de l'atelier sont inaccessibles. Fermez cette page et relancez Bac à sable."
-)
 MSG_CATALOGUE = (
     "Des exercices n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
 )
-MSG_PAUSED = "La salle est en pause : les apprenants voient « Pause — regardez l'écran »."
-MSG_FAILED = "Cette action n'a pas pu aboutir. Réessayez dans un instant."
-MSG_FORM = "Le formulaire contient des erreurs : corrigez les champs signalés."
-MSG_NO_WORKSHOP = "Aucun atelier n'est ouvert dans la console."
-MSG_UNKNOWN_LEARNER = "Cette personne n'est plus dans l'atelier."
-MSG_UNKNOWN_SCREEN = "Choisissez un écran dans la liste."
-MSG_EMPTY_MESSAGE = "Écrivez le message à envoyer."
 MSG_POLL = "La salle n'a pas pu être mise à jour. Nouvel essai dans un instant…"
-MSG_NO_NETWORK = (
-    "Aucun réseau local trouvé : les téléphones ne pourront pas se connecter. Reliez cet "
-    "ordinateur au Wi-Fi de l'atelier, puis tapez son adresse ci-dessous."
-)
 
 
-def _date_text(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if not isinstance(value, dt.date):
-        return ""
-    try:
-        from babel.dates import format_date
-
-        return format_date(value, format="full", locale="fr_FR")
-    except Exception:  # babel data missing: the ISO date is still readable
-        return value.isoformat()
-
-
-def _spaced(code: str) -> str:
-    """Return a join code as read aloud, one character at a time."""
-    return " ".join(code)
-
-
-def _grouped(code: str) -> str:
-    """Return a join code in two groups of three, easier to copy: ``AB2 C3D``."""
-    return f"{code[:3]} {code[3:]}" if len(code) > 4 else code
-
-
-class ConsolePanel(ActionWidget):
-    """The console's forms and controls (everything but the tiles).
-
-    Attributes
-    ----------
-    stage : str
-        ``"home"`` (start or reopen a workshop) or ``"workshop"`` (drive it).
-    form : dict
-        The options of the new-workshop form: ``scenarios`` (``id``, ``title``, ``service``),
-        ``themes``, ``default_themes``, ``levels`` and ``equipment`` (``value``, ``label``),
-        ``durations``, ``defaults`` (``date``, ``level``, ``duration``, ``equipment``).
-    form_errors : dict
-        Field → French message, after a refused form.
-    workshops : list of dict
-        The workshops not closed, to reopen: ``id``, ``title``, ``date``, ``place``,
-        ``code``, ``count``.
-    workshop : dict
-        The workshop driven: ``id``, ``title``, ``place``, ``date``, ``code``, ``code_grouped``,
-        ``code_spoken``, ``paused``, ``message``, ``scenarios`` (titles).
-    join : dict
-        ``host``, ``hosts`` (found on the Wi-Fi), ``url``, ``qr`` (inline SVG), ``warning``.
-    screens : list of dict
-        The screens to bring everyone to (:func:`bacasable.room.screen_choices`).
-    learners : list of dict
-        ``id`` and ``pseudonym`` of each learner, for "to whom" choices.
-    confirm_close : bool
-        The confirmation step of closing the workshop is shown.
-    status, error : str
-        The last result, polite (``role=status``) or an error (``role=alert``).
-    seq : int
-        Increases with each result, so that the same message is announced again.
-    """
-
-    _esm = module("console.js")
-    _css = CONSOLE_CSS
-
-    stage = traitlets.Enum(("home", "workshop"), default_value="home").tag(sync=True)
-    form = traitlets.Dict().tag(sync=True)
-    form_errors = traitlets.Dict().tag(sync=True)
-    workshops = traitlets.List(traitlets.Dict()).tag(sync=True)
-    workshop = traitlets.Dict().tag(sync=True)
-    join = traitlets.Dict().tag(sync=True)
-    screens = traitlets.List(traitlets.Dict()).tag(sync=True)
-    learners = traitlets.List(traitlets.Dict()).tag(sync=True)
-    confirm_close = traitlets.Bool(False).tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    seq = traitlets.Int(0).tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_class("bas-widget")
-
-    def say(self, status: str = "", error: str = "") -> None:
-        """Show a result: a status, or an error (one replaces the other)."""
-        self.status = "" if error else status
-        self.error = error
-        self.seq += 1
-
-
-class Console(ipywidgets.VBox):
+class Console(ConsoleActions, ipywidgets.VBox):
     """The facilitator's whole console, behind the PIN gate.
+
+    Its actions (the panel's and the board's buttons) are those of
+    :class:`~widgets.console_actions.ConsoleActions`.
 
     Parameters
     ----------
@@ -191,6 +75,8 @@ class Console(ipywidgets.VBox):
     Attributes
     ----------
     gate : PinGate
+    keeper : GateKeeper
+        Answers the gate; calls :meth:`unlock` when the PIN is right.
     panel : ConsolePanel or None
         None until the PIN is right.
     board : Board or None
@@ -228,10 +114,9 @@ class Console(ipywidgets.VBox):
         self.gate = PinGate()
         super().__init__([self.gate], **kwargs)
         self.add_class("bas-console-app")
-        self.gate.on_action(guarded(self._on_gate, lambda text: self.gate.answer(text)))
-        self._set_gate_mode()
+        self.keeper = GateKeeper(self.gate, lambda: self.store, self._environ, self.unlock)
 
-    # --- the store and the gate ---------------------------------------------------------------
+    # --- the store ----------------------------------------------------------------------------
 
     @property
     def store(self) -> Store:
@@ -240,74 +125,6 @@ class Console(ipywidgets.VBox):
             Path(self.config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
             self._store = Store.shared(self.config.db_url)
         return self._store
-
-    def _set_gate_mode(self) -> None:
-        try:
-            exists = has_pin(self.store)
-        except StoreError as error:
-            log.exception("console: store unavailable")
-            self.gate.answer(error.message if error.message else MSG_STORE)
-            return
-        except Exception:
-            log.exception("console: store unavailable")
-            self.gate.answer(MSG_STORE)
-            return
-        if exists:
-            self.gate.mode = "check"
-        elif page_opened_on_this_computer(self._environ):
-            self.gate.mode = "create"
-        else:
-            self.gate.mode = "elsewhere"
-
-    def _on_gate(self, content: Action) -> None:
-        if self.unlocked:
-            return
-        action = content.get("action")
-        pin = content.get("pin")
-        pin = pin if isinstance(pin, str) else ""
-        if action == "check":
-            self._check(pin)
-        elif action == "create":
-            confirm = content.get("confirm")
-            self._create(pin, confirm if isinstance(confirm, str) else "")
-
-    def _check(self, pin: str) -> None:
-        try:
-            ok = check_facilitator_pin(self.store, pin)
-        except PinLockedError as error:
-            self.gate.answer(locked_message(error.retry_after))
-            return
-        except StoreError as error:
-            self.gate.answer(error.message)
-            return
-        if ok:
-            self.unlock()
-            return
-        if not has_pin(self.store):
-            self._set_gate_mode()
-            self.gate.answer()
-            return
-        self.gate.answer(MSG_WRONG_PIN)
-
-    def _create(self, pin: str, confirm: str) -> None:
-        if has_pin(self.store):
-            self.gate.mode = "check"
-            self.gate.answer(MSG_PIN_EXISTS)
-            return
-        if not page_opened_on_this_computer(self._environ):
-            self.gate.mode = "elsewhere"
-            self.gate.answer()
-            return
-        if pin != confirm:
-            self.gate.answer(MSG_PIN_MISMATCH)
-            return
-        try:
-            set_pin(self.store, pin)
-            reset_pin_failures(self.store)
-        except StoreError as error:
-            self.gate.answer(error.message)
-            return
-        self.unlock(MSG_PIN_SAVED)
 
     # --- once open ----------------------------------------------------------------------------
 
@@ -325,7 +142,7 @@ class Console(ipywidgets.VBox):
         problem = ""
         if self.catalogue is None:
             self.catalogue, problem = _load_catalogue(self.config)
-        self.panel = ConsolePanel(form=self._form_options())
+        self.panel = ConsolePanel(form=form_options(self.catalogue))
         self.panel.on_action(guarded(self.handle, self._failed))
         self.board = Board()
         self.board.on_action(guarded(self.handle, self._failed))
@@ -338,26 +155,6 @@ class Console(ipywidgets.VBox):
         if self.panel is not None:
             self.panel.say(error=text)
 
-    def _form_options(self) -> dict[str, Any]:
-        scenarios = sorted(
-            (self.catalogue.scenarios.values() if self.catalogue else []),
-            key=lambda s: s.title.casefold(),
-        )
-        return {
-            "scenarios": [{"id": s.id, "title": s.title, "service": s.service} for s in scenarios],
-            "themes": list(THEMES),
-            "default_themes": [DEFAULT_THEME],
-            "levels": [{"value": k, "label": v} for k, v in LEVELS.items()],
-            "durations": list(DURATIONS),
-            "equipment": [{"value": k, "label": v} for k, v in EQUIPMENT.items()],
-            "defaults": {
-                "date": dt.date.today().isoformat(),
-                "level": "debutant",
-                "duration": 120,
-                "equipment": ["telephone"],
-            },
-        }
-
     def _load_workshops(self) -> None:
         assert self.panel is not None
         try:
@@ -366,198 +163,7 @@ class Console(ipywidgets.VBox):
             self.panel.workshops = []
             self.panel.say(error=error.message)
             return
-        self.panel.workshops = [
-            {
-                "id": w["id"],
-                "title": w["title"],
-                "place": w.get("place") or "",
-                "date": _date_text(w.get("date")),
-                "code": w["join_code"],
-                "count": int(w.get("participant_count") or 0),
-            }
-            for w in found
-            if w.get("open")
-        ]
-
-    # --- actions ------------------------------------------------------------------------------
-
-    def handle(self, content: Action) -> None:
-        """Carry out an action of the panel or the board; errors become French messages.
-
-        Parameters
-        ----------
-        content : dict
-            ``{"action": ..., ...}`` as the views send it.
-        """
-        if not self.unlocked or self.panel is None:
-            return
-        action = content.get("action")
-        method = getattr(self, f"_do_{action}", None) if isinstance(action, str) else None
-        if method is None:
-            log.warning("console: unknown action %r", action)
-            return
-        try:
-            method(content)
-        except StoreError as error:
-            self._tell(content, error.message, error=True)
-
-    def _tell(self, content: Action, text: str, *, error: bool = False) -> None:
-        """Answer an action: in the learner's tile for a tile action, else in the panel."""
-        participant = content.get("participant")
-        if self.board is not None and isinstance(participant, int) and not isinstance(
-            participant, bool
-        ):
-            self.board.answer(participant, str(content.get("action")), text, error=error)
-        elif self.panel is not None:
-            self.panel.say(*(("", text) if error else (text, "")))
-
-    def _require_workshop(self) -> int:
-        if self.workshop_id is None:
-            raise StoreError(MSG_NO_WORKSHOP)
-        return self.workshop_id
-
-    def _learner(self, value: Any) -> tuple[int, str] | None:
-        """Return (id, pseudonym) of a learner of the room, None for "everyone"."""
-        if value in (None, "", "all"):
-            return None
-        try:
-            pid = int(value)
-        except (TypeError, ValueError):
-            raise StoreError(MSG_UNKNOWN_LEARNER) from None
-        tiles = self.watcher.tiles if self.watcher is not None else []
-        for tile in tiles:
-            if tile["id"] == pid:
-                return pid, tile["pseudonym"]
-        raise StoreError(MSG_UNKNOWN_LEARNER)
-
-    def _do_start(self, content: Action) -> None:
-        assert self.panel is not None
-        known = list(self.catalogue.scenarios) if self.catalogue else []
-        clean, errors = validate_workshop_form(content, known)
-        self.panel.form_errors = errors
-        if errors:
-            self.panel.say(error=MSG_FORM)
-            return
-        workshop = self.store.create_workshop(**clean)
-        self.open_workshop(workshop["id"])
-        self.panel.say(f"L'atelier « {workshop['title']} » est ouvert. Code : "
-                       f"{_grouped(workshop['join_code'])}.")
-
-    def _do_resume(self, content: Action) -> None:
-        assert self.panel is not None
-        try:
-            wid = int(content.get("workshop"))
-        except (TypeError, ValueError):
-            raise StoreError("Choisissez un atelier dans la liste.") from None
-        self.open_workshop(wid)
-        self.panel.say(f"L'atelier « {self.panel.workshop['title']} » est repris.")
-
-    def _do_refresh_list(self, _content: Action) -> None:
-        self._load_workshops()
-
-    def _do_host(self, content: Action) -> None:
-        assert self.panel is not None
-        self._host = validate_host(content.get("host"))
-        self._update_join()
-        self.panel.say(f"Le QR code donne maintenant l'adresse {self.panel.join['url']}")
-
-    def _do_pause(self, _content: Action) -> None:
-        assert self.panel is not None
-        self.store.set_pause(self._require_workshop(), True)
-        self.panel.workshop = {**self.panel.workshop, "paused": True}
-        self.panel.say(MSG_PAUSED)
-
-    def _do_unpause(self, _content: Action) -> None:
-        assert self.panel is not None
-        self.store.set_pause(self._require_workshop(), False)
-        self.panel.workshop = {**self.panel.workshop, "paused": False}
-        self.panel.say("La pause est finie : les apprenants reprennent leur exercice.")
-
-    def _do_goto(self, content: Action) -> None:
-        assert self.panel is not None
-        wid = self._require_workshop()
-        screen = content.get("screen")
-        choices = {s["id"]: s["label"] for s in self.panel.screens}
-        if not isinstance(screen, str) or screen not in choices:
-            raise StoreError(MSG_UNKNOWN_SCREEN)
-        self.store.bring_to_screen(wid, screen)
-        self.panel.say(f"Tout le monde est amené à l'écran « {choices[screen]} ».")
-
-    def _do_message(self, content: Action) -> None:
-        assert self.panel is not None
-        wid = self._require_workshop()
-        text = content.get("text")
-        text = " ".join(text.split()) if isinstance(text, str) else ""
-        if not text:
-            raise StoreError(MSG_EMPTY_MESSAGE)
-        learner = self._learner(content.get("to"))
-        self.store.send_message(wid, text, learner[0] if learner else None)
-        if learner is None:
-            self.panel.workshop = {**self.panel.workshop, "message": text}
-        self.panel.say(f"Message envoyé {self._to_whom(learner)}.")
-
-    def _do_clear_message(self, _content: Action) -> None:
-        assert self.panel is not None
-        self.store.send_message(self._require_workshop(), "")
-        self.panel.workshop = {**self.panel.workshop, "message": ""}
-        self.panel.say("Le message affiché à tout le monde est effacé.")
-
-    def _do_hint(self, content: Action) -> None:
-        wid = self._require_workshop()
-        learner = self._learner(content.get("participant", content.get("to")))
-        self.store.reveal_hint(wid, learner[0] if learner else None)
-        self._tell(content, f"Un indice est montré {self._to_whom(learner)}.")
-
-    def _do_answer_hand(self, content: Action) -> None:
-        self._require_workshop()
-        learner = self._learner(content.get("participant"))
-        if learner is None:
-            raise StoreError(MSG_UNKNOWN_LEARNER)
-        self.store.answer_hand(learner[0])
-        self.poll_once()
-        self._tell(content, f"Main baissée : allez voir {learner[1]}.")
-
-    def _do_observe(self, content: Action) -> None:
-        self._require_workshop()
-        learner = self._learner(content.get("participant"))
-        if learner is None:
-            raise StoreError(MSG_UNKNOWN_LEARNER)
-        note = content.get("note")
-        observation = self.store.record_observation(
-            learner[0], str(content.get("autonomy") or ""), note if isinstance(note, str) else ""
-        )
-        if self.watcher is not None and self.board is not None:
-            self._show(self.watcher.observed(observation))
-        self._tell(content, f"Observation enregistrée pour {learner[1]}.")
-
-    def _do_close_ask(self, _content: Action) -> None:
-        assert self.panel is not None
-        self._require_workshop()
-        self.panel.confirm_close = True
-
-    def _do_close_cancel(self, _content: Action) -> None:
-        assert self.panel is not None
-        self.panel.confirm_close = False
-        self.panel.say("L'atelier continue.")
-
-    def _do_close_confirm(self, _content: Action) -> None:
-        assert self.panel is not None
-        wid = self._require_workshop()
-        workshop = self.store.close_workshop(wid)
-        self._leave()
-        self.panel.say(
-            f"L'atelier « {workshop['title']} » est terminé : personne ne peut plus le rejoindre."
-        )
-
-    def _do_leave(self, _content: Action) -> None:
-        assert self.panel is not None
-        title = self.panel.workshop.get("title", "")
-        self._leave()
-        self.panel.say(f"L'atelier « {title} » reste ouvert : vous pouvez le reprendre ici.")
-
-    @staticmethod
-    def _to_whom(learner: tuple[int, str] | None) -> str:
-        return "à tout le monde" if learner is None else f"à {learner[1]}"
+        self.panel.workshops = workshop_rows(found)
 
     # --- the workshop driven ------------------------------------------------------------------
 
@@ -580,23 +186,7 @@ class Console(ipywidgets.VBox):
             raise StoreError("Cet atelier est terminé : il ne peut pas être repris.")
         self._stop_polling()
         self.workshop_id = workshop["id"]
-        code = workshop["join_code"]
-        titles = []
-        for sid in workshop.get("scenario_ids") or []:
-            scenario = self.catalogue.scenarios.get(sid) if self.catalogue else None
-            titles.append(scenario.title if scenario is not None else sid)
-        self.panel.workshop = {
-            "id": workshop["id"],
-            "title": workshop["title"],
-            "place": workshop.get("place") or "",
-            "date": _date_text(workshop.get("date")),
-            "code": code,
-            "code_grouped": _grouped(code),
-            "code_spoken": _spaced(code),
-            "paused": bool(workshop.get("paused")),
-            "message": workshop.get("message") or "",
-            "scenarios": titles,
-        }
+        self.panel.workshop = workshop_card(workshop, self.catalogue)
         self.panel.screens = (
             screen_choices(self.catalogue, workshop.get("scenario_ids") or [])
             if self.catalogue
@@ -617,15 +207,7 @@ class Console(ipywidgets.VBox):
     def _update_join(self) -> None:
         assert self.panel is not None
         code = self.panel.workshop.get("code", "")
-        host = self._host or "127.0.0.1"
-        url = join_url(host, self.config.port, code)
-        self.panel.join = {
-            "host": host,
-            "hosts": list(self._hosts),
-            "url": url,
-            "qr": qr_svg(url),
-            "warning": "" if self._hosts else MSG_NO_NETWORK,
-        }
+        self.panel.join = join_card(self._host or "127.0.0.1", self._hosts, self.config.port, code)
 
     def _leave(self) -> None:
         assert self.panel is not None

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import traitlets
+
+from bacasable.pin import PinLockedError, has_pin
+from bacasable.pin_policy import (
+    check_facilitator_pin,
+    locked_message,
+    page_opened_on_this_computer,
+    set_facilitator_pin,
+)
+from bacasable.store import Store, StoreError
 
 from ._base import STATIC, Action, ActionWidget, log, module
 
@@ -17,13 +26,22 @@ CONSOLE_CSS = (STATIC / "bacasable.css").read_text(encoding="utf-8") + (
 #: What the gate asks for.
 MODES = ("check", "create", "elsewhere")
 
+MSG_WRONG_PIN = "Ce code PIN n'est pas le bon. Réessayez."
+MSG_PIN_MISMATCH = "Les deux codes ne sont pas identiques. Tapez-les à nouveau."
+MSG_PIN_EXISTS = "Un code PIN est déjà choisi : tapez-le pour ouvrir la console."
+MSG_PIN_SAVED = "Code PIN enregistré. Il vous sera demandé à chaque ouverture de la console."
+MSG_STORE = (
+    "Les résultats de l'atelier sont inaccessibles. Fermez cette page et relancez Bac à sable."
+)
+
 
 class PinGate(ActionWidget):
     """Asks the facilitator's PIN (or, on first use, to choose one) and says what went wrong.
 
     The view sends ``{action: "check", pin}`` or ``{action: "create", pin, confirm}``; the PIN
     travels in that message only, never in a synced trait. What to do with it is the owner's
-    business (:class:`~widgets.console.Console`): see :meth:`on_action`.
+    business (:class:`GateKeeper`, for the :class:`~widgets.console.Console`): see
+    :meth:`on_action`.
 
     Attributes
     ----------
@@ -69,3 +87,115 @@ def guarded(handler: Callable[[Action], None], fallback: Callable[[str], None]) 
             fallback("Cette action n'a pas pu aboutir. Réessayez dans un instant.")
 
     return run
+
+
+class GateKeeper:
+    """Answers a :class:`PinGate`'s tries with the store's PIN, and opens the way when right.
+
+    The gate asks for the PIN when one is set, else offers to choose one, but only on a page
+    opened on this computer (:func:`bacasable.pin_policy.page_opened_on_this_computer`). Wrong
+    tries are limited across kernels (:func:`bacasable.pin_policy.check_facilitator_pin`).
+
+    Parameters
+    ----------
+    gate : PinGate
+        The gate answered (its actions are handled from now on).
+    store : callable
+        Returns the outcome store (it may open it, and fail: the gate then says so).
+    environ : mapping
+        The kernel's environment (``SERVER_NAME`` from Voilà).
+    on_open : callable
+        Called once the PIN is right, with a first status ("" or "Code PIN enregistré…").
+
+    Attributes
+    ----------
+    opened : bool
+        The right PIN was typed (or a new one chosen): the gate answers no more.
+    """
+
+    def __init__(
+        self,
+        gate: PinGate,
+        store: Callable[[], Store],
+        environ: Mapping[str, str],
+        on_open: Callable[[str], None],
+    ) -> None:
+        self.gate = gate
+        self._store = store
+        self._environ = environ
+        self._on_open = on_open
+        self.opened = False
+        gate.on_action(guarded(self._on_gate, lambda text: gate.answer(text)))
+        self.set_mode()
+
+    def set_mode(self) -> None:
+        """Ask for the PIN, for a new one, or say it is chosen elsewhere, as the store says."""
+        try:
+            exists = has_pin(self._store())
+        except StoreError as error:
+            log.exception("console: store unavailable")
+            self.gate.answer(error.message if error.message else MSG_STORE)
+            return
+        except Exception:
+            log.exception("console: store unavailable")
+            self.gate.answer(MSG_STORE)
+            return
+        if exists:
+            self.gate.mode = "check"
+        elif page_opened_on_this_computer(self._environ):
+            self.gate.mode = "create"
+        else:
+            self.gate.mode = "elsewhere"
+
+    def _open(self, status: str = "") -> None:
+        self.opened = True
+        self._on_open(status)
+
+    def _on_gate(self, content: Action) -> None:
+        if self.opened:
+            return
+        action = content.get("action")
+        pin = content.get("pin")
+        pin = pin if isinstance(pin, str) else ""
+        if action == "check":
+            self._check(pin)
+        elif action == "create":
+            confirm = content.get("confirm")
+            self._create(pin, confirm if isinstance(confirm, str) else "")
+
+    def _check(self, pin: str) -> None:
+        try:
+            ok = check_facilitator_pin(self._store(), pin)
+        except PinLockedError as error:
+            self.gate.answer(locked_message(error.retry_after))
+            return
+        except StoreError as error:
+            self.gate.answer(error.message)
+            return
+        if ok:
+            self._open()
+            return
+        if not has_pin(self._store()):
+            self.set_mode()
+            self.gate.answer()
+            return
+        self.gate.answer(MSG_WRONG_PIN)
+
+    def _create(self, pin: str, confirm: str) -> None:
+        if has_pin(self._store()):
+            self.gate.mode = "check"
+            self.gate.answer(MSG_PIN_EXISTS)
+            return
+        if not page_opened_on_this_computer(self._environ):
+            self.gate.mode = "elsewhere"
+            self.gate.answer()
+            return
+        if pin != confirm:
+            self.gate.answer(MSG_PIN_MISMATCH)
+            return
+        try:
+            set_facilitator_pin(self._store(), pin)
+        except StoreError as error:
+            self.gate.answer(error.message)
+            return
+        self._open(MSG_PIN_SAVED)

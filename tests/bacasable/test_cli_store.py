@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bacasable import pin
-from bacasable.cli import main, parse_retention
+from bacasable.cli import main
+from bacasable.cli.store import parse_retention
 from bacasable.config import BacasableConfig
 from bacasable.migrations import HEAD_REVISION
 from bacasable.store import Store, StoreError

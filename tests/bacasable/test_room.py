@@ -1,4 +1,4 @@
-"""The console's core without widgets: the room watcher, the tile texts, the join address."""
+"""The console's core without widgets: room, tile texts, join address, workshop form, PIN limit."""
 
 from __future__ import annotations
 
@@ -7,28 +7,24 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bacasable import pin, room
+from bacasable import join_address, pin, pin_policy
 from bacasable.events import RunEvent
+from bacasable.join_address import default_host, join_url, qr_svg, validate_host
 from bacasable.loader import Catalogue
 from bacasable.pin import PinLockedError
+from bacasable.pin_policy import check_facilitator_pin, page_opened_on_this_computer
 from bacasable.room import (
     RoomWatcher,
-    check_facilitator_pin,
-    default_host,
     duration_text,
     format_tile,
     idle_text,
-    join_url,
-    page_opened_on_this_computer,
-    qr_svg,
     room_changes,
     room_summary,
     screen_choices,
     screen_text,
-    validate_host,
-    validate_workshop_form,
 )
 from bacasable.store import Store, StoreError
+from bacasable.workshop_form import validate_workshop_form
 
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -212,7 +208,7 @@ def test_join_url_and_qr_code():
     svg = qr_svg(url)
     assert svg.startswith("<svg") and "viewBox" in svg and "<?xml" not in svg
     ET.fromstring(svg)  # well-formed
-    code = room.qr_code(url)
+    code = join_address.qr_code(url)
     assert code.is_micro is False and code.error in ("M", "Q", "H")
     modules = code.symbol_size(border=0)[0]
     # A workshop address is a small QR code (version 3 to 6): big modules, easy to scan.
@@ -229,11 +225,11 @@ def test_host_validation_and_default(monkeypatch):
     for bad in ("", "http://x", "a b", "1.2.3", "<script>", None, "x" * 300):
         with pytest.raises(StoreError, match="Adresse non valide"):
             validate_host(bad)
-    monkeypatch.setattr(room, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    monkeypatch.setattr(join_address, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
     assert default_host({}) == ("192.168.1.20", ["192.168.1.20", "10.0.0.5"])
     assert default_host({"SERVER_NAME": "127.0.0.1"})[0] == "192.168.1.20"
     assert default_host({"SERVER_NAME": "10.0.0.5"})[0] == "10.0.0.5"
-    monkeypatch.setattr(room, "lan_addresses", lambda: [])
+    monkeypatch.setattr(join_address, "lan_addresses", lambda: [])
     assert default_host({}) == ("127.0.0.1", [])
 
 
@@ -289,8 +285,8 @@ def test_wrong_pins_are_counted_across_kernels(store, monkeypatch):
     with pytest.raises(PinLockedError) as locked:
         check_facilitator_pin(store, "4827", clock=tick)
     assert locked.value.retry_after == pytest.approx(pin.LOCK_SECONDS)
-    assert room.locked_message(locked.value.retry_after) == (
+    assert pin_policy.locked_message(locked.value.retry_after) == (
         "Trop d'essais. Réessayez dans 30 secondes.")
     now[0] += pin.LOCK_SECONDS + 1
     assert check_facilitator_pin(store, "4827", clock=tick) is True
-    assert store.setting(room.PIN_FAILURES_SETTING) is None  # reset by the right PIN
+    assert store.setting(pin_policy.PIN_FAILURES_SETTING) is None  # reset by the right PIN

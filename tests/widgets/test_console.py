@@ -10,14 +10,15 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from widget_support import send
 
-from bacasable import pin, room
+from bacasable import join_address, pin
 from bacasable.config import BacasableConfig
 from bacasable.events import RunEvent
 from bacasable.loader import Catalogue
 from bacasable.store import Store
 from widgets import console as console_module
 from widgets.board import Board
-from widgets.console import Console, ConsolePanel
+from widgets.console import Console
+from widgets.console_panel import ConsolePanel
 from widgets.pin_gate import PinGate
 
 PIN = "4827"
@@ -54,7 +55,7 @@ def catalogue(w_scenario, w_persona, w_persona_no_mail) -> Catalogue:
 
 @pytest.fixture(autouse=True)
 def quiet_network(monkeypatch):
-    monkeypatch.setattr(room, "lan_addresses", lambda: ["192.168.1.20"])
+    monkeypatch.setattr(join_address, "lan_addresses", lambda: ["192.168.1.20"])
     monkeypatch.setattr(pin, "_failures", {})
 
 
