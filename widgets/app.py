@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import ipywidgets
@@ -14,7 +14,11 @@ from bacasable.loader import Catalogue
 
 from ._base import Action, log
 from .catalogue import CatalogueView
+from .join import WorkshopLink
 from .player import ScenarioPlayer
+
+if TYPE_CHECKING:
+    from bacasable.workshop import LearnerSession
 
 #: Told when the link names an exercise that does not exist.
 UNKNOWN_SCENARIO = (
@@ -60,13 +64,20 @@ class Atelier(ipywidgets.VBox):
         A polite message to show above the list.
     runner_options : dict, optional
         Passed to every :class:`~widgets.player.ScenarioPlayer` (``seed``, ``today``…).
+    session : callable, optional
+        Returns the :class:`~bacasable.workshop.LearnerSession` used on joining a workshop
+        (default: one on the configured store, opened only then).
 
     Attributes
     ----------
     catalogue : Catalogue
+        The exercises offered: all of them, or once in a workshop, the workshop's.
     catalogue_view : CatalogueView
     player : ScenarioPlayer or None
         The exercise on screen, None while the list is shown.
+    link : WorkshopLink
+        The workshop side: the "Rejoindre un atelier" form above the list, then the
+        workshop's bar above every page. Alone, nothing of it touches a store.
     """
 
     def __init__(
@@ -75,12 +86,14 @@ class Atelier(ipywidgets.VBox):
         *,
         message: str = "",
         runner_options: dict[str, Any] | None = None,
+        session: Callable[[], LearnerSession] | None = None,
         **kwargs: Any,
     ) -> None:
         problem = ""
         if catalogue is None:
             catalogue, problem = _load_catalogue()
         self.catalogue = catalogue
+        self._all = catalogue
         self._runner_options = dict(runner_options or {})
         self._listeners: list[Listener] = []
         self.player: ScenarioPlayer | None = None
@@ -88,8 +101,15 @@ class Atelier(ipywidgets.VBox):
         if problem:
             self.catalogue_view.problem = problem
         self.catalogue_view.on_action(self.handle)
-        super().__init__([self.catalogue_view], **kwargs)
+        self.link = WorkshopLink(self, session=session)
+        super().__init__(self._page(self.catalogue_view), **kwargs)
         self.add_class("bas-app")
+
+    def _page(self, widget: ipywidgets.Widget) -> list[ipywidgets.Widget]:
+        # The workshop's form sits above the list; once joined, its bar above every page.
+        if self.link.joined or widget is self.catalogue_view:
+            return [self.link.view, widget]
+        return [widget]
 
     @classmethod
     def from_query(
@@ -102,7 +122,8 @@ class Atelier(ipywidgets.VBox):
         query_string : str or None
             The page's query string, with or without the leading ``?``. Without a
             ``scenario``, the list of exercises is shown; an unknown id shows the list with a
-            polite message.
+            polite message. ``code=ABC234`` (the workshop's QR code) opens the join form with
+            the code filled in, asking only the pseudonym (``scenario`` is then ignored).
         catalogue : Catalogue, optional
             As for :class:`Atelier`.
         **kwargs
@@ -110,6 +131,10 @@ class Atelier(ipywidgets.VBox):
         """
         app = cls(catalogue, **kwargs)
         query = parse_qs((query_string or "").lstrip("?"))
+        code = _query_value(query, "code")
+        if code:
+            app.link.prefill(code)
+            return app
         scenario_id = _query_value(query, "scenario")
         if scenario_id:
             app.start(scenario_id, _query_value(query, "persona"))
@@ -160,6 +185,7 @@ class Atelier(ipywidgets.VBox):
             )
             for listener in self._listeners:
                 player.on_event(listener)
+            self.link.attach(player)
         except Exception:
             log.exception("could not start %s with %s", scenario_id, persona_id)
             self.show_catalogue(START_PROBLEM)
@@ -167,8 +193,26 @@ class Atelier(ipywidgets.VBox):
         self._close_player()
         self.player = player
         self.catalogue_view.message = ""
-        self.children = [player]
+        self.children = self._page(player)
         return True
+
+    def offer(self, scenario_ids: list[str]) -> None:
+        """Offer only these scenarios (a workshop's), in this order.
+
+        Parameters
+        ----------
+        scenario_ids : list of str
+            Ids unknown here are left out.
+        """
+        scenarios = {sid: self._all.scenarios[sid] for sid in scenario_ids
+                     if sid in self._all.scenarios}
+        self.catalogue = Catalogue(scenarios=scenarios, personas=self._all.personas,
+                                   sources=self._all.sources)
+        self.catalogue_view.show(self.catalogue)
+
+    def show_joined(self) -> None:
+        """Show the workshop's bar above the page now shown."""
+        self.children = self._page(self.player or self.catalogue_view)
 
     def show_catalogue(self, message: str = "") -> None:
         """Show the list of exercises (closing the exercise on screen, if any).
@@ -181,7 +225,7 @@ class Atelier(ipywidgets.VBox):
         self._close_player()
         self.catalogue_view.message = message
         self.catalogue_view.focus_title = True
-        self.children = [self.catalogue_view]
+        self.children = self._page(self.catalogue_view)
 
     def handle(self, content: Action) -> None:
         """Carry out an action of the list (``start``); never raises.
@@ -252,7 +296,10 @@ def _wait_for_query_string() -> str:
 
 
 def atelier() -> Atelier:
-    """Return the learner's app, opening the exercise of ``?scenario=ID&persona=ID`` if any.
+    """Return the learner's app, opening what the page's query string names.
+
+    ``?scenario=ID&persona=ID`` opens that exercise; ``?code=ABC234`` (the workshop's QR code)
+    opens the join form with the code filled in.
 
     Returns
     -------

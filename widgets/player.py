@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets
@@ -24,6 +26,12 @@ PROBLEM_MESSAGE = "Un problème est survenu. Vos réponses sont gardées. Réess
 NO_HINT_MESSAGE = "Il n'y a pas d'indice pour cette question. Vous pouvez demander à l'animateur."
 
 Listener = Callable[[RunEvent], None]
+RunHook = Callable[[Runner], None]
+
+#: What the learner's page may not do while the facilitator has paused the room.
+BLOCKED_WHILE_PAUSED = frozenset(
+    {"submit", "back", "hint", "check", "cookies", "restart", "catalogue"}
+)
 
 
 def _message_view(message: Message) -> dict[str, Any]:
@@ -59,6 +67,9 @@ class ScenarioPlayer(ipywidgets.VBox):
     phone : PhoneView
     mailbox : MailboxView
     persona_card : PersonaCard
+    paused : bool
+        The facilitator paused the room: what the learner sends does not move the run
+        (the page covers the form meanwhile).
 
     Notes
     -----
@@ -81,6 +92,9 @@ class ScenarioPlayer(ipywidgets.VBox):
         self._on_catalogue = on_catalogue
         self._runner_options = dict(runner_options or {})
         self._listeners: list[Listener] = []
+        self._run_hooks: list[RunHook] = []
+        self._action_context: Callable[[], AbstractContextManager[Any]] | None = None
+        self.paused = False
         self._seq = 0
         self._run = 0
         self.screen = ScreenView()
@@ -114,6 +128,78 @@ class ScenarioPlayer(ipywidgets.VBox):
         self._listeners.append(listener)
         self.runner.subscribe(listener)
 
+    def on_run(self, hook: RunHook) -> None:
+        """Call ``hook`` with the current runner now, and with each new one after a restart.
+
+        Parameters
+        ----------
+        hook : callable
+            Receives each :class:`~bacasable.runner.Runner`, before the learner acts on it
+            (a workshop session attaches it to the store, and may resume it).
+        """
+        self._run_hooks.append(hook)
+        hook(self.runner)
+
+    def wrap_actions(self, context: Callable[[], AbstractContextManager[Any]] | None) -> None:
+        """Run each action of the learner inside ``context()`` (e.g. one store transaction).
+
+        Parameters
+        ----------
+        context : callable or None
+            Returns a context manager entered around each action; None for none.
+        """
+        self._action_context = context
+
+    def refresh(self, notice: str | None = None) -> None:
+        """Show the runner's state again (after it was changed from outside), with a notice.
+
+        Parameters
+        ----------
+        notice : str, optional
+            A plain-French message shown near the buttons ("Vous reprenez là où vous étiez.").
+        """
+        self._refresh(notice=notice)
+
+    def go_to(self, screen_id: str) -> bool:
+        """Bring the learner to a screen of this scenario (the facilitator's command).
+
+        Parameters
+        ----------
+        screen_id : str
+
+        Returns
+        -------
+        bool
+            False, and nothing changes, for an unknown screen or a run that has ended.
+        """
+        if screen_id == self.runner.current_id or not self.runner.go_to(screen_id):
+            return False
+        self._refresh("goto")
+        return True
+
+    def reveal_hint(self, field_id: str | None = None) -> bool:
+        """Show the next hint on the current screen (the facilitator's command).
+
+        Parameters
+        ----------
+        field_id : str, optional
+            The field; default: the one the learner is stuck on, as "J'ai besoin d'aide".
+
+        Returns
+        -------
+        bool
+            False when the screen has no hint (nothing is shown then).
+        """
+        if self.runner.status != "running":
+            return False
+        text = self.runner.hint(field_id) if field_id else None
+        if text is None:
+            text = self.runner.hint()
+        if text is None:
+            return False
+        self._refresh("hint")
+        return True
+
     def close(self) -> None:
         """Close the player and every widget it holds (frees their comms)."""
         for name in ("screen", "phone", "mailbox", "persona_card", "_devices"):
@@ -131,12 +217,17 @@ class ScenarioPlayer(ipywidgets.VBox):
             ``{"action": ..., ...}`` as the views send it (see :class:`ScreenView`).
         """
         action = str(content.get("action", ""))
+        if self.paused and action in BLOCKED_WHILE_PAUSED:
+            log.info("ignored %r: the room is paused", action)
+            return
         try:
             handler = self._handlers().get(action)
             if handler is None:
                 log.warning("unknown action from the learner's page: %r", action)
                 return
-            handler(content)
+            context = self._action_context() if self._action_context else contextlib.nullcontext()
+            with context:
+                handler(content)
         except Exception:
             log.exception("action %r failed", action)
             try:
@@ -208,6 +299,8 @@ class ScenarioPlayer(ipywidgets.VBox):
         self.runner = Runner(self.scenario, self.persona, **self._runner_options)
         for listener in self._listeners:
             self.runner.subscribe(listener)
+        for hook in self._run_hooks:
+            hook(self.runner)
         self._run += 1
         self.phone.clear()
         self.mailbox.clear()

@@ -51,14 +51,15 @@ def test_scenario_without_known_persona_is_not_offered(catalogue):
 
 def test_start_from_catalogue_and_back(catalogue):
     app = Atelier(catalogue)
-    assert app.children == (app.catalogue_view,)
+    # The folded "Rejoindre un atelier" form sits above the list (see test_join.py).
+    assert app.children == (app.link.view, app.catalogue_view)
     send(app.catalogue_view, {"action": "start", "scenario": "essai", "persona": "nadia"})
     assert isinstance(app.player, ScenarioPlayer)
     assert app.children == (app.player,)
     assert app.player.persona.first_name == "Nadia"
     player = app.player
     send(player.screen, {"action": "catalogue"})
-    assert app.player is None and app.children == (app.catalogue_view,)
+    assert app.player is None and app.children == (app.link.view, app.catalogue_view)
     assert app.catalogue_view.focus_title is True
     assert player.runner.status == "abandoned"
 
