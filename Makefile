@@ -36,8 +36,9 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
+# The tests never touch the user's own workshop data: a fresh data folder each run.
 test: browser-deps
-	BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+	BACASABLE_DATA=$$(mktemp -d) BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bacasable widgets tests benchmarks

@@ -6,6 +6,9 @@ import pytest
 
 from bacasable.schema import Persona, Scenario
 
+# Tests never write into the user's own data folder (make test sets its own too).
+os.environ.setdefault("BACASABLE_DATA", tempfile.mkdtemp(prefix="bacasable-tests-"))
+
 
 @pytest.fixture
 def persona() -> Persona:
