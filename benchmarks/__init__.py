@@ -1,0 +1,13 @@
+"""Benchmarks of Bac à sable: figures printed, never pass or fail (``make bench``).
+
+Each one measures a baseline in the same run and prints the ratio to it, writes its figures to
+``benchmarks/results/<name>.json`` (git-ignored) and runs alone with ``python -m benchmarks.NAME``:
+
+- ``first_screen``: time to the first usable screen in Chromium, against one Button.
+- ``round_trip``: a field's validation seen in the browser (wrong value, continue, error shown).
+- ``kernel_memory``: RSS and USS of a learner's kernel against a bare ipywidgets kernel.
+- ``field_checks``: ``check_field`` on 1 MB inputs against a normal value, every field kind.
+"""
+
+#: In the order ``python -m benchmarks`` runs them.
+BENCHMARKS = ["field_checks", "kernel_memory", "round_trip", "first_screen", "board_latency"]

@@ -1,0 +1,115 @@
+"""Each built-in scenario, completed in Chromium at phone size as a new user would.
+
+The page is opened by a direct link (``?scenario=ID&persona=ID``) with a preheated kernel. Every
+field is found by its visible label or its role; codes are read on the simulated phone or in the
+simulated mailbox of the page. With the first persona of each scenario the learner also makes a
+mistake, reads the error tied to its field, and asks for help.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import (
+    STEP_TIMEOUT_MS,
+    Learner,
+    catalogue,
+    open_learner_page,
+    simulation_notice,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CATALOGUE = catalogue()
+RUNS = [(s.id, p) for s in CATALOGUE.scenarios.values() for p in s.personas]
+FIRST = {s.id: s.personas[0] for s in CATALOGUE.scenarios.values()}
+
+
+def _wrong_nir(nir: str) -> str:
+    """The persona's NIR with a wrong key (its last two digits)."""
+    key = (int(nir[-2:]) + 1) % 98 or 1
+    return f"{nir[:-2]}{key:02d}"
+
+
+def make_nir_mistake(learner: Learner) -> None:
+    """On the screen with the NIR: a wrong key, the error tied to the field, a hint, then fixed."""
+    page = learner.page
+    spec = next(f for f in learner.screen.fields if f.kind == "nir")
+    answers = learner.answers()
+    learner.refuse_cookies()
+    learner.fill_screen({spec.id: _wrong_nir(answers[spec.id])})
+    learner.continue_button().click()
+
+    # The error summary, then the message under the field, tied to it.
+    summary = page.get_by_role("alert").filter(has_text="Il y a 1 erreur")
+    expect(summary).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    nir = learner.field(spec)
+    expect(nir).to_have_attribute("aria-invalid", "true")
+    message = f"Erreur : {spec.errors['checksum']}"
+    expect(nir).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    error_id = nir.get_attribute("aria-describedby").split()[-1]
+    error = page.locator(f"#{error_id}")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(message)
+    # The screen stayed: same title, what was typed is still there.
+    expect(page.get_by_role("heading", level=1, name=learner.title(), exact=True)).to_be_visible()
+    expect(nir).to_have_value(_wrong_nir(answers[spec.id]))
+
+    # "J'ai besoin d'aide" on that field: the first hint, next to it.
+    nir.click()
+    learner.form().get_by_role("button", name="J'ai besoin d'aide", exact=True).click()
+    hint = page.get_by_role("status").filter(has_text=spec.hints[0])
+    expect(hint).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(hint).to_contain_text(f"Indice 1 sur {len(spec.hints)}")
+
+    # Fixed: the error goes, the next screen comes.
+    nir.fill(answers[spec.id])
+    learner.submit(answers)
+    expect(nir).to_have_count(0)
+
+
+def make_code_mistake(learner: Learner) -> None:
+    """On a code screen: a code that is not the one received; the error is tied to the field."""
+    page = learner.page
+    spec = next(f for f in learner.screen.fields if f.kind == "code")
+    code = learner.read_code(spec)
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    learner.fill(spec, wrong)
+    learner.continue_button().click()
+    field = learner.field(spec)
+    expect(field).to_have_attribute("aria-invalid", "true", timeout=STEP_TIMEOUT_MS)
+    message = f"Erreur : {spec.errors['wrong_code']}"
+    expect(field).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    expect(page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")).to_be_visible()
+    learner.play_screen()
+
+
+@pytest.mark.parametrize(("scenario_id", "persona_id"), RUNS, ids=[f"{s}-{p}" for s, p in RUNS])
+def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
+    learner = Learner(page, CATALOGUE, scenario_id, persona_id)
+    open_learner_page(page, workbook, scenario=scenario_id, persona=persona_id)
+    learner.wait_screen()
+    mistakes = persona_id == FIRST[scenario_id]
+    nir_done = code_done = False
+    while not learner.finished():
+        expect(simulation_notice(page)).to_be_visible()
+        kinds = {f.kind for f in learner.screen.fields}
+        if mistakes and not nir_done and "nir" in kinds:
+            make_nir_mistake(learner)
+            nir_done = True
+        elif mistakes and not code_done and "code" in kinds and scenario_id.startswith("caf"):
+            make_code_mistake(learner)
+            code_done = True
+        else:
+            learner.play_screen()
+    expect(simulation_notice(page)).to_be_visible()
+    learner.receipt_number()
+    expect(page.get_by_role("heading", level=2, name="Bravo, vous avez réussi l'exercice !")
+           ).to_be_visible()
+    assert learner.screens_seen == learner.run.history + [learner.run.current_id]
+    if mistakes:
+        assert nir_done and (code_done or not scenario_id.startswith("caf"))
+    assert page.record.requests, "no request recorded"
+    assert not page.record.foreign_requests()

@@ -1,0 +1,54 @@
+"""One scenario with the keyboard alone, from the list of exercises to the receipt.
+
+Tab and Shift+Tab move focus (``document.activeElement`` tells where it is), arrows choose in
+radio groups and lists, Space ticks boxes, Enter presses buttons; text is typed into the focused
+field. No click: the page counts pointer events and must see none.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import (
+    STEP_TIMEOUT_MS,
+    KeyboardLearner,
+    catalogue,
+    open_learner_page,
+    screen_heading,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SCENARIO = "france-travail-inscription"
+
+COUNT_POINTER_EVENTS = """() => {
+  window.__pointer = 0;
+  for (const type of ["pointerdown", "mousedown", "touchstart"]) {
+    document.addEventListener(type, () => { window.__pointer += 1; }, true);
+  }
+}"""
+
+
+def test_complete_a_scenario_with_the_keyboard_alone(page, workbook):
+    cat = catalogue()
+    persona = cat.scenarios[SCENARIO].personas[0]
+    learner = KeyboardLearner(page, cat, SCENARIO, persona)
+    open_learner_page(page, workbook)
+    start = page.get_by_role("button", name=re.compile(
+        r"^Commencer : " + re.escape(cat.scenarios[SCENARIO].title) + "$"))
+    expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
+    page.evaluate(COUNT_POINTER_EVENTS)
+
+    # The persona chosen by default is the first one: Tab to "Commencer", Enter.
+    learner.press_button(start)
+    learner.wait_screen()
+    # A new screen puts focus on its title, so that a screen reader reads it first.
+    expect(screen_heading(page, learner.title())).to_be_focused()
+
+    while not learner.finished():
+        learner.play_screen()
+        expect(screen_heading(page, learner.title())).to_be_focused()
+    learner.receipt_number()
+    assert page.evaluate("window.__pointer") == 0, "the page saw a pointer event"
