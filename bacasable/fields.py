@@ -362,7 +362,9 @@ def _parse(spec: FieldSpec, raw: Any, ctx: FieldContext) -> _Parsed:
         values = [o.value for o in spec.options if o.value in chosen]
         return _Parsed(values, ", ".join(_option_label(spec, v) for v in values))
     if kind == "consent":
-        if raw is True or (isinstance(raw, str) and raw.strip().lower() in ("true", "on", "oui")):
+        short = isinstance(raw, str) and len(raw) <= 8
+        ticked = short and raw.strip().lower() in ("true", "on", "oui")
+        if raw is True or ticked:
             return _Parsed(True, "Accepté")
         raise FieldError("not_accepted")
     if kind == "upload":

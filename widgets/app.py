@@ -130,15 +130,19 @@ class Atelier(ipywidgets.VBox):
             Passed to :class:`Atelier`.
         """
         app = cls(catalogue, **kwargs)
+        app.open_query(query_string)
+        return app
+
+    def open_query(self, query_string: str | None) -> None:
+        """Open what the page's query string names (see :meth:`from_query`)."""
         query = parse_qs((query_string or "").lstrip("?"))
         code = _query_value(query, "code")
         if code:
-            app.link.prefill(code)
-            return app
+            self.link.prefill(code)
+            return
         scenario_id = _query_value(query, "scenario")
         if scenario_id:
-            app.start(scenario_id, _query_value(query, "persona"))
-        return app
+            self.start(scenario_id, _query_value(query, "persona"))
 
     def on_event(self, listener: Listener) -> None:
         """Call ``listener`` with every event of the exercises played from now on.
@@ -306,4 +310,7 @@ def atelier() -> Atelier:
     Atelier
         Display it (last expression of a notebook cell).
     """
-    return Atelier.from_query(_query_string())
+    # Built first: a preheated kernel loads the scenarios while it waits for its page.
+    app = Atelier()
+    app.open_query(_query_string())
+    return app
