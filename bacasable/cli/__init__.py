@@ -1,6 +1,6 @@
 """The ``bacasable`` command: scenarios, the workbook server, and the outcome store.
 
-``validate``, ``serve``, ``schema``, ``persona`` (:mod:`bacasable.cli.scenarios`); for the store
+``validate``, ``serve``, ``schema``, ``persona``, ``handout`` (:mod:`bacasable.cli.scenarios`); for the store
 (:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and for the RGPD
 ``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
 """
@@ -14,7 +14,13 @@ from traitlets.config import Application
 from .. import __version__
 from ..config import BacasableConfig
 from .command import start_subcommand
-from .scenarios import DraftPersonaCommand, SchemaCommand, ServeCommand, ValidateCommand
+from .scenarios import (
+    DraftPersonaCommand,
+    HandoutCommand,
+    SchemaCommand,
+    ServeCommand,
+    ValidateCommand,
+)
 from .store import (
     DbCommand,
     DeleteParticipantCommand,
@@ -38,6 +44,7 @@ class BacasableApp(Application):
         "serve": (ServeCommand, ServeCommand.description),
         "schema": (SchemaCommand, SchemaCommand.description),
         "persona": (DraftPersonaCommand, DraftPersonaCommand.description),
+        "handout": (HandoutCommand, HandoutCommand.description),
         "pin": (PinCommand, PinCommand.description),
         "db": (DbCommand, DbCommand.description),
         "purge": (PurgeCommand, PurgeCommand.description),

@@ -1,4 +1,6 @@
-"""The scenario commands: ``validate``, ``schema``, ``persona``, and ``serve`` the workbook."""
+"""The scenario commands: ``validate``, ``schema``, ``persona``, ``handout``, and ``serve`` the
+workbook.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from ..loader import Catalogue, Finding, load_catalogue, load_model
 from ..schema import Persona, Scenario
 from .command import ALIASES, Command
 
-__all__ = ["DraftPersonaCommand", "SchemaCommand", "ServeCommand", "ValidateCommand"]
+__all__ = [
+    "DraftPersonaCommand", "HandoutCommand", "SchemaCommand", "ServeCommand", "ValidateCommand",
+]
 
 #: The notebooks served by ``bacasable serve``, beside the package in a source checkout.
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -115,3 +119,40 @@ class DraftPersonaCommand(Command):
         from ..personas import draft_persona, persona_to_yaml
 
         print(persona_to_yaml(draft_persona(self.seed, sex=self.sex, age=self.age)), end="")
+
+
+class HandoutCommand(Command):
+    """Write the printable handout of a scenario played by a persona (static HTML)."""
+
+    name = "bacasable handout"
+    description = ("Écrit la fiche pratique imprimable d'un scénario (HTML), avec l'exemple d'un "
+                   "persona : bacasable handout SCENARIO --persona ID --html FICHIER.")
+    persona = Unicode("", help="Persona id (default: the scenario's first).").tag(config=True)
+    html = Unicode("", help="HTML file written (default: fiche-SCENARIO-PERSONA.html).").tag(
+        config=True
+    )
+    aliases = {**ALIASES, "persona": "HandoutCommand.persona", "html": "HandoutCommand.html"}
+
+    def start(self) -> None:
+        """Run the command."""
+        from ..handout import write_handout
+
+        if len(self.extra_args) != 1:
+            print("Donnez un scénario : bacasable handout SCENARIO --persona ID --html FICHIER")
+            self.exit(2)
+        scenario_id = self.extra_args[0]
+        cat = _load_paths([], self.settings)
+        scenario = cat.scenarios.get(scenario_id)
+        if scenario is None:
+            known = ", ".join(sorted(cat.scenarios)) or "aucun"
+            print(f"Scénario inconnu : {scenario_id}. Scénarios : {known}.")
+            self.exit(1)
+        persona_id = self.persona or scenario.personas[0]
+        persona = cat.personas.get(persona_id)
+        if persona is None:
+            print(f"Persona inconnu : {persona_id}. Personas du scénario : "
+                  f"{', '.join(scenario.personas)}.")
+            self.exit(1)
+        target = self.html or f"fiche-{scenario.id}-{persona.id}.html"
+        path = write_handout(scenario, persona, target)
+        print(f"Fiche pratique écrite : {path}")
