@@ -64,6 +64,9 @@ class PinGate(ActionWidget):
     error = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     attempt = traitlets.Int(0).tag(sync=True)
+    #: The page's title and the button's text: what the PIN opens.
+    title = traitlets.Unicode("Console de l'animateur").tag(sync=True)
+    button = traitlets.Unicode("Ouvrir la console").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -1,8 +1,8 @@
 """The ``bacasable`` command: scenarios, the workbook server, and the outcome store.
 
-``validate``, ``serve``, ``schema``, ``persona``, ``handout`` (:mod:`bacasable.cli.scenarios`); for the store
-(:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and for the RGPD
-``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
+``validate``, ``serve``, ``schema``, ``persona``, ``handout`` (:mod:`bacasable.cli.scenarios`);
+for the store (:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and
+for the RGPD ``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,4 @@
-"""The scenario commands: ``validate``, ``schema``, ``persona``, ``handout``, and ``serve`` the
-workbook.
-"""
+"""The scenario commands: ``validate``, ``schema``, ``persona``, ``handout``, ``serve``."""
 
 from __future__ import annotations
 

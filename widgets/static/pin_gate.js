@@ -20,7 +20,7 @@ export default {
     const error = h("div", { class: "bas-live", role: "alert", id: `${id}-error` });
     const body = h("div", {});
     const root = h("section", { class: "bas bas-console bas-pin-gate", "aria-labelledby": `${id}-h1` },
-      h("h1", { id: `${id}-h1`, class: "bas-title" }, "Console de l'animateur"),
+      h("h1", { id: `${id}-h1`, class: "bas-title" }, model.get("title")),
       status, body);
     el.append(root);
     let inputs = [];
@@ -68,7 +68,7 @@ export default {
           only.field,
           error,
           h("div", { class: "bas-actions" },
-            h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Ouvrir la console")));
+            h("button", { type: "submit", class: "bas-button bas-button--primary" }, model.get("button"))));
       }
       body.replaceChildren(form);
     };

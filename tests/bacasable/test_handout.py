@@ -1,0 +1,104 @@
+"""The printable handout: static HTML, one page per screen, numbered notes, nothing from outside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bacasable.cli import main
+from bacasable.handout import handout_html, handout_title, write_handout
+from bacasable.loader import load_catalogue
+from bacasable.view import SIMULATION_NOTICE
+from bacasable.walkthrough import Walkthrough
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue([SCENARIOS])
+
+
+class Parsed(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.sections: list[dict] = []
+        self.items_per_section: list[int] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "section" and "screen" in (attrs.get("class") or "").split():
+            self.sections.append(attrs)
+            self.items_per_section.append(0)
+        if tag == "li" and self.sections:
+            self.items_per_section[-1] += 1
+
+
+@pytest.fixture(scope="module")
+def nadia(cat):
+    scenario, persona = cat.scenarios["caf-prime-activite"], cat.personas["nadia"]
+    walk = Walkthrough(scenario, persona, today=dt.date(2026, 11, 26))
+    return walk, handout_html(scenario, persona, walk)
+
+
+def test_nothing_loaded_from_outside_and_no_code(nadia):
+    _walk, text = nadia
+    assert not re.search(r"https?://", text)
+    parsed = Parsed(text)
+    assert not [t for t, _ in parsed.tags if t in ("script", "link", "iframe", "img", "object")]
+    assert "jp-InputArea" not in text and "In&nbsp;[" not in text and "from widgets" not in text
+    assert "application/vnd.jupyter.widget" not in text
+
+
+def test_header_notice_and_one_page_per_screen(nadia):
+    walk, text = nadia
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="fr">' in text
+    title = "Fiche pratique : Demander la prime d'activité — exemple avec Nadia Diallo"
+    assert handout_title(walk.scenario, walk.persona).startswith("Fiche pratique : ")
+    assert f"<h1>{title}</h1>" in html.unescape(text)
+    assert SIMULATION_NOTICE in html.unescape(text)
+    parsed = Parsed(text)
+    assert [s["data-screen"] for s in parsed.sections] == walk.path
+    assert "break-after: page" in text and "page-break-after: always" in text
+
+
+def test_numbered_notes_match_the_numbered_fields(nadia):
+    walk, text = nadia
+    parsed = Parsed(text)
+    for step, items in zip(walk.steps, parsed.items_per_section, strict=True):
+        assert items == 1 + len(step.screen.fields)
+    connexion = text[text.index('data-screen="connexion"'):]
+    connexion = connexion[: connexion.index("</section>")]
+    assert '<span class="num">2</span>' in connexion
+    assert "•" * 10 in connexion  # the password is never printed
+    identite = text[text.index('data-screen="identite"'):]
+    assert "DIALLO" in identite.upper()
+    # The walkthrough's position is kept.
+    assert walk.position == (0, -1)
+
+
+def test_cli_writes_the_handout(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "out" / "fiche.html"
+    main(["handout", "france-travail-inscription", "--persona", "lucas", "--html", str(target)])
+    assert "Fiche pratique écrite" in capsys.readouterr().out
+    text = target.read_text(encoding="utf-8")
+    assert "exemple avec Lucas" in text and not re.search(r"https?://", text)
+    with pytest.raises(SystemExit) as stop:
+        main(["handout", "inconnu", "--html", str(tmp_path / "x.html")])
+    assert stop.value.code == 1
+    assert "Scénario inconnu" in capsys.readouterr().out
+
+
+def test_write_handout_creates_the_folder(tmp_path, cat):
+    scenario = cat.scenarios["france-travail-inscription"]
+    path = write_handout(scenario, cat.personas["karim"], tmp_path / "a" / "b.html")
+    assert path.is_file() and path.read_text(encoding="utf-8").count('class="screen"') >= 10

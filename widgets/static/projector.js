@@ -1,0 +1,199 @@
+// The facilitator's projected walkthrough: choose a scenario, then step through it with the
+// keyboard (or a presenter remote) or the buttons. The learner's screen itself is a ScreenView
+// beside this panel, in the same .bas-projection container: this view highlights its current
+// field and adds the callout next to it.
+
+let counter = 0;
+
+const KEYS = new Set(["ArrowRight", "ArrowLeft", "PageDown", "PageUp", "h", "H", "n", "N"]);
+
+function box(kind, title, ...children) {
+  return h("section", { class: `bas-box bas-box--${kind} bas-proj-box`, "aria-label": title },
+    h("p", { class: "bas-box-title" }, title), ...children);
+}
+
+export default {
+  render({ model, el }) {
+    const id = `bas-proj-${++counter}`;
+    el.classList.add("bas-host");
+    const root = h("section", { class: "bas bas-console bas-projector", "aria-labelledby": `${id}-h1` });
+    el.append(root);
+    const send = (m) => model.send(m);
+    const host = () => el.closest(".bas-projection") || document.body;
+    let dom = null;
+    let blobUrl = null;
+
+    const fullScreen = () => {
+      const target = host();
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      else if (target.requestFullscreen) target.requestFullscreen().catch(() => {});
+    };
+
+    // --- the choice of a walkthrough --------------------------------------------------------
+    const drawSetup = () => {
+      dom = null;
+      const choices = model.get("choices") || [];
+      const workshops = model.get("workshops") || [];
+      const scenario = h("select", { id: `${id}-scenario`, class: "bas-input bas-select" },
+        choices.map((c) => h("option", { value: c.id }, c.title)));
+      const persona = h("select", { id: `${id}-persona`, class: "bas-input bas-select" });
+      const fillPersonas = () => {
+        const chosen = choices.find((c) => c.id === scenario.value) || { personas: [] };
+        persona.replaceChildren(...chosen.personas.map((p) => h("option", { value: p.id }, p.name)));
+      };
+      scenario.addEventListener("change", fillPersonas);
+      fillPersonas();
+      const workshop = h("select", { id: `${id}-workshop`, class: "bas-input bas-select" },
+        h("option", { value: "" }, "Aucun atelier"),
+        workshops.map((w) => h("option", { value: String(w.id) }, w.title)));
+      const form = h("form", { class: "bas-form bas-proj-setup", novalidate: true,
+        onsubmit: (event) => {
+          event.preventDefault();
+          send({ action: "start", scenario: scenario.value, persona: persona.value, workshop: workshop.value });
+        } },
+      h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: scenario.id }, "Exercice"), scenario),
+      h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: persona.id }, "Persona"), persona),
+      h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: workshop.id }, "Atelier en cours (facultatif)"),
+        h("p", { class: "bas-help" }, "Pour montrer, écran par écran, ce que la salle a fait."), workshop),
+      h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")));
+      root.replaceChildren(
+        h("h1", { id: `${id}-h1`, class: "bas-title" }, "Présenter une démarche pas à pas"),
+        messages(), form);
+    };
+
+    const messages = () => {
+      const out = h("div", {});
+      if (model.get("status")) out.append(h("div", { class: "bas-live", role: "status" }, box("info", "Information", h("p", {}, model.get("status")))));
+      if (model.get("error")) out.append(h("div", { class: "bas-live", role: "alert" }, box("problem", "Un problème est survenu", h("p", {}, model.get("error")))));
+      return out;
+    };
+
+    // --- the presentation ------------------------------------------------------------------
+    const button = (label, action, extra = {}) => h("button", {
+      type: "button", class: "bas-button bas-button--secondary bas-proj-button", "data-action": action,
+      onclick: () => (action === "fullscreen" ? fullScreen() : send({ action })), ...extra,
+    }, label);
+
+    const buildPresent = () => {
+      dom = {};
+      dom.highlight = button("Surlignage (H)", "highlight", { "aria-pressed": "true" });
+      dom.notes = button("Notes (N)", "notes", { "aria-pressed": "true" });
+      dom.toolbar = h("div", { class: "bas-proj-toolbar", role: "toolbar", "aria-label": "Commandes de la présentation" },
+        button("Écran précédent (Page ↑)", "prev_screen"),
+        button("Champ précédent (←)", "prev_field"),
+        button("Champ suivant (→)", "next_field"),
+        button("Écran suivant (Page ↓)", "next_screen"),
+        dom.highlight, dom.notes,
+        button("Plein écran (F)", "fullscreen"),
+        button("Fiche pratique", "handout"),
+        button("Changer d'exercice", "setup"));
+      dom.info = h("div", { class: "bas-proj-info" });
+      root.replaceChildren(h("h1", { id: `${id}-h1`, class: "bas-proj-h1" }, "Présentation pas à pas"), dom.toolbar, dom.info);
+    };
+
+    const drawPresent = () => {
+      if (!dom) buildPresent();
+      const state = model.get("state") || {};
+      const showNotes = model.get("notes");
+      dom.highlight.setAttribute("aria-pressed", String(Boolean(model.get("highlight"))));
+      dom.notes.setAttribute("aria-pressed", String(Boolean(showNotes)));
+      const parts = [h("p", { class: "bas-proj-position", role: "status" }, state.label || "")];
+      parts.push(h("section", { class: "bas-proj-callout", "aria-label": "À dire" },
+        h("p", { class: "bas-proj-callout-text" }, state.callout || "")));
+      if (state.common_error) {
+        parts.push(box("warning", "Erreur fréquente", h("p", { class: "bas-proj-common-error" }, state.common_error)));
+      }
+      if (state.room) {
+        const top = state.room.top_error;
+        parts.push(box("info", "Dans la salle", h("p", { class: "bas-proj-room" }, state.room.sentence),
+          top ? h("p", {}, `Erreur la plus fréquente : ${top.text}`) : null));
+      }
+      if (showNotes && (state.notes || []).length) {
+        parts.push(h("section", { class: "bas-proj-notes", "aria-label": "Notes pour l'animateur" },
+          h("p", { class: "bas-box-title" }, "Notes pour l'animateur (masquez-les avec N)"),
+          (state.notes || []).map((n) => h("p", {}, n))));
+      }
+      const handout = model.get("handout") || {};
+      if (handout.html) {
+        if (blobUrl) URL.revokeObjectURL(blobUrl);
+        blobUrl = URL.createObjectURL(new Blob([handout.html], { type: "text/html" }));
+        parts.push(h("p", { class: "bas-proj-handout" },
+          h("a", { href: blobUrl, download: handout.name, class: "bas-link" }, `Télécharger la fiche pratique (${handout.name})`)));
+      }
+      parts.push(messages());
+      dom.info.replaceChildren(...parts);
+      applyHighlight();
+    };
+
+    // --- the highlight on the learner's screen ------------------------------------------------
+    const applyHighlight = () => {
+      const container = host();
+      const state = model.get("state") || {};
+      const on = model.get("stage") === "present" && model.get("highlight");
+      const screen = container.querySelector(".bas-screen");
+      let target = null;
+      if (on && screen) {
+        target = state.field_id
+          ? screen.querySelector(`[data-field="${CSS.escape(state.field_id)}"]`)
+          : screen.querySelector(".bas-title");
+      }
+      for (const old of container.querySelectorAll(".bas-proj-current")) {
+        if (old !== target) old.classList.remove("bas-proj-current");
+      }
+      for (const old of container.querySelectorAll(".bas-proj-bubble")) {
+        if (!target || old.previousElementSibling !== target || old.dataset.text !== state.callout) old.remove();
+      }
+      if (!target) return;
+      if (!target.classList.contains("bas-proj-current")) {
+        target.classList.add("bas-proj-current");
+        target.scrollIntoView({ block: "center" });
+      }
+      const next = target.nextElementSibling;
+      if (!(next && next.classList.contains("bas-proj-bubble"))) {
+        target.after(h("p", { class: "bas-proj-bubble", "data-text": state.callout || "" }, state.callout || ""));
+      }
+    };
+
+    let scheduled = false;
+    const observer = new MutationObserver(() => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => { scheduled = false; applyHighlight(); });
+    });
+
+    const draw = () => {
+      if (model.get("stage") === "present") drawPresent();
+      else { drawSetup(); applyHighlight(); }
+    };
+
+    const onKey = (event) => {
+      if (model.get("stage") !== "present" || event.ctrlKey || event.metaKey || event.altKey) return;
+      const tag = event.target && event.target.tagName;
+      if (tag === "SELECT" || tag === "TEXTAREA") return;
+      if (event.key === "f" || event.key === "F") {
+        event.preventDefault();
+        fullScreen();
+      } else if (KEYS.has(event.key)) {
+        event.preventDefault();
+        send({ action: "key", key: event.key });
+      }
+    };
+
+    const changes = ["stage", "choices", "workshops", "state", "highlight", "notes", "handout", "error", "status"];
+    for (const name of changes) model.on(`change:${name}`, draw);
+    document.addEventListener("keydown", onKey);
+    draw();
+    whenReady();
+    function whenReady() {
+      if (!el.isConnected) { setTimeout(whenReady, 100); return; }
+      observer.observe(host(), { childList: true, subtree: true });
+      applyHighlight();
+    }
+    return () => {
+      for (const name of changes) model.off(`change:${name}`, draw);
+      document.removeEventListener("keydown", onKey);
+      observer.disconnect();
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+    };
+  },
+};
