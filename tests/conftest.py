@@ -63,3 +63,9 @@ def scenario() -> Scenario:
              "events": [{"id": "receipt", "kind": "receipt", "number_pattern": "AB-####"}]},
         ],
     })
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the real-browser tests last: the quick tests answer first, and Playwright's event
+    loop, alive until the end of the session, cannot disturb the tests that use asyncio."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

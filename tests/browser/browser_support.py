@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psutil
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bacasable.autoplay import answers_for_screen
 from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
@@ -521,18 +522,29 @@ def axe_violations(page: Page, axe_path: Path = AXE) -> list[dict[str, Any]]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_path))
     viewport = page.viewport_size
-    height = page.evaluate(
-        "(sel) => Math.max(document.scrollingElement.scrollHeight,"
-        " (document.querySelector(sel) || document.body).scrollHeight)", SCROLLER)
-    if viewport and height > viewport["height"]:
+    grown = False
+    # The content can still grow while the viewport grows (a message arriving): measure again.
+    for _ in range(5):
+        height = page.evaluate(
+            "(sel) => Math.max(document.scrollingElement.scrollHeight,"
+            " (document.querySelector(sel) || document.body).scrollHeight)", SCROLLER)
+        current = page.viewport_size
+        if not viewport or not current or height <= current["height"] - 16:
+            break
         page.set_viewport_size({"width": viewport["width"], "height": height + 16})
-        page.wait_for_function(
-            "(sel) => { const s = document.querySelector(sel);"
-            " return !s || s.scrollHeight <= s.clientHeight + 1; }", arg=SCROLLER)
+        grown = True
+        try:
+            page.wait_for_function(
+                "(sel) => { const s = document.querySelector(sel);"
+                " return !s || s.scrollHeight <= s.clientHeight + 1; }", arg=SCROLLER,
+                timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     try:
         return page.evaluate(_RUN_AXE, AXE_TAGS)
     finally:
-        if viewport and height > viewport["height"]:
+        if viewport and grown:
             page.set_viewport_size(viewport)
 
 
