@@ -19,13 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
-
-import ipywidgets
 
 from bacasable.config import BacasableConfig
 from bacasable.join_address import default_host
@@ -38,7 +34,7 @@ from ._base import log
 from .board import Board
 from .console_actions import ConsoleActions
 from .console_panel import ConsolePanel, join_card, workshop_card, workshop_rows
-from .pin_gate import GateKeeper, PinGate, guarded
+from .pin_gate import GatedApp, PinGate, guarded
 
 __all__ = ["Console", "console"]
 
@@ -53,7 +49,7 @@ MSG_CATALOGUE = (
 MSG_POLL = "La salle n'a pas pu être mise à jour. Nouvel essai dans un instant…"
 
 
-class Console(ConsoleActions, ipywidgets.VBox):
+class Console(ConsoleActions, GatedApp):
     """The facilitator's whole console, behind the PIN gate.
 
     Its actions (the panel's and the board's buttons) are those of
@@ -96,35 +92,21 @@ class Console(ConsoleActions, ipywidgets.VBox):
         poll: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.config = config or BacasableConfig()
-        self._environ = os.environ if environ is None else environ
-        self._store = store
-        self.catalogue = catalogue
         self._poll = poll
         self._task: asyncio.Task | None = None
         self._poll_failed = False
         self._shown: list[dict[str, Any]] | None = None
         self._host: str | None = None
         self._hosts: list[str] = []
-        self.unlocked = False
         self.panel: ConsolePanel | None = None
         self.board: Board | None = None
         self.watcher: RoomWatcher | None = None
         self.workshop_id: int | None = None
-        self.gate = PinGate()
-        super().__init__([self.gate], **kwargs)
+        super().__init__(PinGate(), store, catalogue, config=config, environ=environ, **kwargs)
         self.add_class("bas-console-app")
-        self.keeper = GateKeeper(self.gate, lambda: self.store, self._environ, self.unlock)
 
     # --- the store ----------------------------------------------------------------------------
 
-    @property
-    def store(self) -> Store:
-        """The outcome store (opened on first use)."""
-        if self._store is None:
-            Path(self.config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
-            self._store = Store.shared(self.config.db_url)
-        return self._store
 
     # --- once open ----------------------------------------------------------------------------
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import traitlets
 
+from bacasable.config import BacasableConfig
+from bacasable.loader import Catalogue
 from bacasable.pin import PinLockedError, has_pin
 from bacasable.pin_policy import (
     check_facilitator_pin,
@@ -202,3 +207,51 @@ class GateKeeper:
             self.gate.answer(error.message)
             return
         self._open(MSG_PIN_SAVED)
+
+
+class GatedApp(ipywidgets.VBox):
+    """A facilitator's page: nothing but the PIN gate until the right PIN, then :meth:`unlock`.
+
+    Parameters
+    ----------
+    gate : PinGate
+        The gate shown first, titled for the page.
+    store : Store, optional
+        The outcome store; by default the configured one, opened on first use.
+    catalogue : Catalogue, optional
+        The scenarios; by default loaded from the configured folders when unlocked.
+    config : BacasableConfig, optional
+    environ : mapping, optional
+        The kernel's environment (``SERVER_NAME`` from Voilà); default: ``os.environ``.
+    """
+
+    def __init__(
+        self,
+        gate: PinGate,
+        store: Store | None = None,
+        catalogue: Catalogue | None = None,
+        *,
+        config: BacasableConfig | None = None,
+        environ: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.config = config or BacasableConfig()
+        self._environ = os.environ if environ is None else environ
+        self._store = store
+        self.catalogue = catalogue
+        self.unlocked = False
+        self.gate = gate
+        super().__init__([gate], **kwargs)
+        self.keeper = GateKeeper(gate, lambda: self.store, self._environ, self.unlock)
+
+    @property
+    def store(self) -> Store:
+        """The outcome store (opened on first use)."""
+        if self._store is None:
+            Path(self.config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
+            self._store = Store.shared(self.config.db_url)
+        return self._store
+
+    def unlock(self, status: str = "") -> None:
+        """Open the page once the PIN is right (each page says what it shows)."""
+        raise NotImplementedError

@@ -16,13 +16,11 @@ only). Every key has a visible button too.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import ipywidgets
 import traitlets
 
 from bacasable.config import BacasableConfig
@@ -32,7 +30,7 @@ from bacasable.store import Store, StoreError
 from bacasable.walkthrough import Walkthrough, room_sentence, room_stats
 
 from ._base import STATIC, Action, ActionWidget, log, module
-from .pin_gate import GateKeeper, PinGate, guarded
+from .pin_gate import GatedApp, PinGate, guarded
 from .screen import ScreenView
 
 __all__ = ["KEYS", "Projector", "ProjectorPanel", "projector"]
@@ -109,7 +107,7 @@ class ProjectorPanel(ActionWidget):
         self.error = error
 
 
-class Projector(ipywidgets.VBox):
+class Projector(GatedApp):
     """The projection page: the PIN gate, then the walkthrough.
 
     Parameters
@@ -146,29 +144,16 @@ class Projector(ipywidgets.VBox):
         environ: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
-        self.config = config or BacasableConfig()
-        self._environ = os.environ if environ is None else environ
-        self._store = store
-        self.catalogue = catalogue
-        self.unlocked = False
         self.panel: ProjectorPanel | None = None
         self.screen: ScreenView | None = None
         self.walk: Walkthrough | None = None
         self.workshop_id: int | None = None
         self._room: dict[str, dict[str, Any]] = {}
         self._seq = 0
-        self.gate = PinGate(title="Projection pas à pas", button="Ouvrir la projection")
-        super().__init__([self.gate], **kwargs)
+        gate = PinGate(title="Projection pas à pas", button="Ouvrir la projection")
+        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
         self.add_class("bas-projection")
-        self.keeper = GateKeeper(self.gate, lambda: self.store, self._environ, self.unlock)
 
-    @property
-    def store(self) -> Store:
-        """The outcome store (opened on first use)."""
-        if self._store is None:
-            Path(self.config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
-            self._store = Store.shared(self.config.db_url)
-        return self._store
 
     # --- once open ------------------------------------------------------------------------------
 
