@@ -149,6 +149,7 @@ class Projector(GatedApp):
         self.walk: Walkthrough | None = None
         self.workshop_id: int | None = None
         self._room: dict[str, dict[str, Any]] = {}
+        self._room_screen: str | None = None
         self._seq = 0
         gate = PinGate(title="Projection pas à pas", button="Ouvrir la projection")
         super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
@@ -242,23 +243,33 @@ class Projector(GatedApp):
             return
         self.walk = Walkthrough(scenario, persona)
         self.workshop_id = _as_int(workshop_id)
-        self._room = {}
-        message = ""
-        if self.workshop_id is not None:
-            try:
-                self._room = room_stats(self.store, self.workshop_id, scenario.id,
-                                        scenario=scenario)
-            except Exception:
-                log.exception("projector: room stats")
-                message = MSG_ROOM
+        self._room_screen = None
+        message = self._read_room()
         self.panel.handout = {}
         self.panel.stage = "present"
         self.children = [self.panel, self.screen]
         self._show()
         self.panel.say(error=message)
 
+    def _read_room(self) -> str:
+        """Read again what the room did on each screen; return a problem to show, or ""."""
+        self._room = {}
+        if self.workshop_id is None or self.walk is None:
+            return ""
+        self._room_screen = self.walk.screen.id
+        try:
+            self._room = room_stats(self.store, self.workshop_id, self.walk.scenario.id,
+                                    scenario=self.walk.scenario)
+        except Exception:
+            log.exception("projector: room stats")
+            return MSG_ROOM
+        return ""
+
     def _show(self) -> None:
         assert self.panel is not None and self.screen is not None and self.walk is not None
+        if self.workshop_id is not None and self.walk.screen.id != self._room_screen:
+            # Each new screen shows what the room did there up to now.
+            self._read_room()
         self._seq += 1
         view = self.walk.view()
         # A new key at each step: the screen is drawn again with the values so far.

@@ -145,6 +145,16 @@ def test_room_of_a_workshop_and_the_handout(store, make, tmp_path):
     room = p.panel.state["room"]
     assert room["sentence"] == "2 personnes se sont trompées ici."
     assert room["top_error"]["text"].endswith(": un chiffre est faux")
+    # What the room does while the facilitator presents shows on the next screen reached.
+    third = store.join(w["id"], "Léa")
+    attempt = store.start_attempt(third["id"], "caf-prime-activite", "nadia", 14)
+    store.record_event(attempt, RunEvent(type="field_error", scenario_id="caf-prime-activite",
+                                         screen_id="code-connexion", field_id="code",
+                                         error_kind="wrong_code"))
+    send(p.panel, {"action": "key", "key": "PageDown"})
+    assert p.panel.state["screen_id"] == "code-connexion"
+    assert p.panel.state["room"]["sentence"] == "1 personne s'est trompée ici."
+    send(p.panel, {"action": "key", "key": "PageUp"})
     send(p.panel, {"action": "handout"})
     path = Path(p.panel.handout["path"])
     assert path.is_file() and path.parent == tmp_path / "data" / "fiches"
