@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .loader import Catalogue, Finding
-from .personas import has_path
 from .schema import Scenario
 
 
@@ -25,9 +24,6 @@ def _scenario_findings(cat: Catalogue, s: Scenario) -> Iterator[Finding]:
         all_events = {e.id for sc in s.screens for e in sc.events}
         for bi, branch in enumerate(screen.next):
             loc = ("screens", si, "next", bi)
-            if branch.goto not in screens:
-                yield _finding(cat, s.id, (*loc, "goto"), f"écran cible inconnu : {branch.goto}",
-                               "Écrivez l'identifiant (id) d'un écran de ce scénario.")
             if branch.when is not None:
                 ref_screen, _, ref_field = branch.when.field.partition(".")
                 target = screens.get(ref_screen)
@@ -46,19 +42,14 @@ def _scenario_findings(cat: Catalogue, s: Scenario) -> Iterator[Finding]:
                     yield _finding(cat, s.id, (*loc, "rules", ri, "value"),
                                    f"champ à recopier inconnu : {rule.value}",
                                    "Écrivez l'id d'un champ du même écran, placé avant.")
-            if spec.expected is not None and spec.expected.persona:
-                for persona_id in s.personas:
-                    persona = cat.personas.get(persona_id)
-                    if persona is not None and not has_path(persona, spec.expected.persona):
-                        yield _finding(cat, s.id, (*loc, "expected", "persona"),
-                                       f"le persona {persona_id} n'a pas de donnée "
-                                       f"« {spec.expected.persona} »",
-                                       "Ajoutez cette donnée au persona ou corrigez le chemin.")
 
 
 def check_catalogue(cat: Catalogue) -> list[Finding]:
     """Return the findings of every cross-reference check on the catalogue."""
+    from .lint import dangling_branches, missing_persona_paths
+
     out: list[Finding] = []
     for scenario in cat.scenarios.values():
         out.extend(_scenario_findings(cat, scenario))
-    return out
+    # Two checks are also lint rules, with their fixtures: defined once, in lint.py.
+    return out + dangling_branches(cat) + missing_persona_paths(cat)

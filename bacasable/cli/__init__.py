@@ -1,6 +1,7 @@
 """The ``bacasable`` command: scenarios, the workbook server, and the outcome store.
 
-``validate``, ``serve``, ``schema``, ``persona``, ``handout`` (:mod:`bacasable.cli.scenarios`);
+``validate``, ``serve``, ``schema``, ``persona``, ``handout``, ``new``, ``export``, ``import``
+(:mod:`bacasable.cli.scenarios`);
 for the store (:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and
 for the RGPD ``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
 """
@@ -16,7 +17,10 @@ from ..config import BacasableConfig
 from .command import start_subcommand
 from .scenarios import (
     DraftPersonaCommand,
+    ExportCommand,
     HandoutCommand,
+    ImportCommand,
+    NewCommand,
     SchemaCommand,
     ServeCommand,
     ValidateCommand,
@@ -45,6 +49,9 @@ class BacasableApp(Application):
         "schema": (SchemaCommand, SchemaCommand.description),
         "persona": (DraftPersonaCommand, DraftPersonaCommand.description),
         "handout": (HandoutCommand, HandoutCommand.description),
+        "new": (NewCommand, NewCommand.description),
+        "export": (ExportCommand, ExportCommand.description),
+        "import": (ImportCommand, ImportCommand.description),
         "pin": (PinCommand, PinCommand.description),
         "db": (DbCommand, DbCommand.description),
         "purge": (PurgeCommand, PurgeCommand.description),

@@ -1,8 +1,7 @@
-"""The scenario commands: ``validate``, ``schema``, ``persona``, ``handout``, ``serve``."""
+"""The scenario commands: validate, schema, persona, handout, serve, new, export, import."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from traitlets import Bool, Int, Unicode
@@ -13,7 +12,8 @@ from ..schema import Persona, Scenario
 from .command import ALIASES, Command
 
 __all__ = [
-    "DraftPersonaCommand", "HandoutCommand", "SchemaCommand", "ServeCommand", "ValidateCommand",
+    "DraftPersonaCommand", "ExportCommand", "HandoutCommand", "ImportCommand", "NewCommand",
+    "SchemaCommand", "ServeCommand", "ValidateCommand",
 ]
 
 #: The notebooks served by ``bacasable serve``, beside the package in a source checkout.
@@ -60,9 +60,10 @@ class ValidateCommand(Command):
     def start(self) -> None:
         """Run the command."""
         from ..checks import check_catalogue
+        from ..lint import lint_catalogue
 
         cat = _load_paths(list(self.extra_args), self.settings)
-        findings = cat.findings + check_catalogue(cat)
+        findings = cat.findings + check_catalogue(cat) + lint_catalogue(cat)
         for finding in findings:
             print(finding)
         errors = sum(f.severity == "error" for f in findings)
@@ -88,17 +89,26 @@ class ServeCommand(Command):
 
 
 class SchemaCommand(Command):
-    """Print the JSON Schema of scenarios (or personas)."""
+    """Print the JSON Schema of scenarios (or personas), or write it into a file."""
 
     name = "bacasable schema"
-    description = "Affiche le schéma JSON des scénarios (ou des personas avec --personas)."
+    description = ("Affiche le schéma JSON des scénarios (ou des personas avec --personas), "
+                   "ou l'écrit dans un fichier avec --output FICHIER.")
     personas = Bool(False, help="The persona schema instead.").tag(config=True)
+    output = Unicode("", help="File written instead of printing.").tag(config=True)
     flags = {"personas": ({"SchemaCommand": {"personas": True}}, "Schéma des personas.")}
+    aliases = {**ALIASES, "output": "SchemaCommand.output"}
 
     def start(self) -> None:
         """Run the command."""
-        model = Persona if self.personas else Scenario
-        print(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+        from ..scenario_files import _write, schema_text
+
+        text = schema_text(Persona if self.personas else Scenario)
+        if not self.output:
+            print(text, end="")
+            return
+        _write(Path(self.output), text)
+        print(f"Schéma écrit : {self.output}")
 
 
 class DraftPersonaCommand(Command):
@@ -154,3 +164,95 @@ class HandoutCommand(Command):
         target = self.html or f"fiche-{scenario.id}-{persona.id}.html"
         path = write_handout(scenario, persona, target)
         print(f"Fiche pratique écrite : {path}")
+
+
+class NewCommand(Command):
+    """Copy a scenario as a variant to adapt: ``bacasable new ID --from OTHER_ID``."""
+
+    name = "bacasable new"
+    description = ("Copie un scénario pour l'adapter : bacasable new NOUVEL_ID --from ID. "
+                   "Le fichier va dans le premier dossier BACASABLE_SCENARIOS, sinon scenarios/.")
+    source = Unicode("", help="Id of the scenario copied.").tag(config=True)
+    aliases = {**ALIASES, "from": "NewCommand.source"}
+
+    def start(self) -> None:
+        """Run the command."""
+        from ..scenario_files import ScenarioFileError, copy_variant, target_folder
+
+        if len(self.extra_args) != 1 or not self.source:
+            print("Donnez le nouvel identifiant et le scénario copié : "
+                  "bacasable new NOUVEL_ID --from ID")
+            self.exit(2)
+        cat = load_catalogue(self.settings.all_scenario_dirs())
+        try:
+            path = copy_variant(cat, self.source, self.extra_args[0],
+                                target_folder(self.settings))
+        except ScenarioFileError as exc:
+            print(exc)
+            self.exit(1)
+        print(f"Variante écrite : {path}")
+        print(f"Adaptez-la, puis vérifiez-la avec : bacasable validate {path}")
+
+
+class ExportCommand(Command):
+    """Write a scenario and its personas into one YAML file, to share them."""
+
+    name = "bacasable export"
+    description = ("Écrit un scénario et ses personas dans un seul fichier à partager : "
+                   "bacasable export ID --output FICHIER.yaml")
+    output = Unicode("", help="The bundle file written.").tag(config=True)
+    aliases = {**ALIASES, "output": "ExportCommand.output"}
+
+    def start(self) -> None:
+        """Run the command."""
+        from ..scenario_files import ScenarioFileError, _write, export_bundle
+
+        if len(self.extra_args) != 1:
+            print("Donnez un scénario : bacasable export ID --output FICHIER.yaml")
+            self.exit(2)
+        scenario_id = self.extra_args[0]
+        target = Path(self.output or f"{scenario_id}.bundle.yaml")
+        cat = load_catalogue(self.settings.all_scenario_dirs())
+        try:
+            text = export_bundle(cat, scenario_id)
+        except ScenarioFileError as exc:
+            print(exc)
+            self.exit(1)
+        _write(target, text)
+        print(f"Paquet écrit : {target} (scénario {scenario_id} et "
+              f"{len(cat.scenarios[scenario_id].personas)} persona(s)).")
+
+
+class ImportCommand(Command):
+    """Check a bundle written by ``export``, then write its scenario and personas."""
+
+    name = "bacasable import"
+    description = ("Importe un paquet écrit par « bacasable export » : bacasable import FICHIER "
+                   "[--into DOSSIER] [--force]. Tout est vérifié avant d'écrire.")
+    into = Unicode("", help="Folder written (default: first BACASABLE_SCENARIOS folder, else "
+                   "scenarios/).").tag(config=True)
+    force = Bool(False, help="Replace existing files.").tag(config=True)
+    aliases = {**ALIASES, "into": "ImportCommand.into"}
+    flags = {"force": ({"ImportCommand": {"force": True}}, "Remplace les fichiers existants.")}
+
+    def start(self) -> None:
+        """Run the command."""
+        from ..scenario_files import ScenarioFileError, import_bundle, target_folder
+
+        if len(self.extra_args) != 1:
+            print("Donnez un fichier : bacasable import FICHIER [--into DOSSIER]")
+            self.exit(2)
+        source = Path(self.extra_args[0])
+        if not source.is_file():
+            print(f"Fichier introuvable : {source}")
+            self.exit(1)
+        folder = Path(self.into) if self.into else target_folder(self.settings)
+        cat = load_catalogue(self.settings.all_scenario_dirs())
+        try:
+            written = import_bundle(source, folder, cat, force=self.force)
+        except ScenarioFileError as exc:
+            print(exc)
+            print("Rien n'a été écrit.")
+            self.exit(1)
+        for path in written:
+            print(f"Écrit : {path}")
