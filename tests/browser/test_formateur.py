@@ -1,0 +1,120 @@
+"""The trainer's editor in a real browser: edit a hint, save, and a learner sees the new hint.
+
+The server works on a COPY of the scenario (``scenario_dirs`` pointing at a temporary folder,
+which overrides the built-in scenario of the same id): the repository's files are never changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    NOTEBOOKS,
+    PAGE_TIMEOUT_MS,
+    STEP_TIMEOUT_MS,
+    Workbook,
+    axe_violations,
+    describe_violations,
+    free_port,
+)
+from playwright.sync_api import expect
+
+from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
+from bacasable.network import LEARNER_NOTEBOOK
+from bacasable.pin_policy import set_facilitator_pin
+from bacasable.serve import start_server
+from bacasable.store import Store
+
+pytestmark = pytest.mark.browser
+
+SCENARIO = "caf-prime-activite"
+PERSONA = "nadia"
+PIN = "739184"
+NEW_HINT = "Regardez dans la fiche de votre personnage si la CAF lui verse une aide."
+LAPTOP = {"width": 1366, "height": 900}
+
+
+class EditorWorkbook(Workbook):
+    """The real server, as :class:`Workbook` starts it, but on a copy of the scenarios."""
+
+    def __init__(self, data_dir: Path, log: Path, scenarios: Path) -> None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        self.config = BacasableConfig(ip="127.0.0.1", data_dir=str(data_dir),
+                                      scenario_dirs=[str(scenarios)],
+                                      db_url=f"sqlite:///{Path(data_dir) / 'bacasable.sqlite'}")
+        self.config.preheat_kernels = 0  # two pages only: no pool to keep the CPU quiet
+        self.pool_size = 0
+        self.port = free_port()
+        self.log = log
+        with log.open("w", encoding="utf-8") as out:
+            self.process = start_server(self.config, NOTEBOOKS, self.port, stdout=out,
+                                        stderr=subprocess.STDOUT)
+
+
+@pytest.fixture
+def copied(tmp_path) -> Path:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copyfile(BUILTIN_SCENARIOS / f"{SCENARIO}.yaml", folder / f"{SCENARIO}.yaml")
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path, copied):
+    workbook = EditorWorkbook(tmp_path / "data", tmp_path / "server.log", copied)
+    try:
+        workbook.wait_ready()
+        yield workbook
+    finally:
+        workbook.stop()
+
+
+def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
+    # server first: it is stopped after the pages are closed (fixtures end in reverse order)
+    builtin = (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes()
+    store = Store(server.config.db_url)
+    try:
+        set_facilitator_pin(store, PIN)
+    finally:
+        store.close()
+
+    page = open_page(LAPTOP)
+    page.goto(server.url().replace(LEARNER_NOTEBOOK, "formateur.ipynb"),
+              wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
+    pin = page.get_by_label("Code PIN de l'animateur", exact=True)
+    expect(pin).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert page.locator(".bas-editor-panel").count() == 0
+    pin.fill(PIN)
+    pin.press("Enter")
+
+    choice = page.get_by_label("Scénario", exact=True)
+    expect(choice).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    choice.select_option(SCENARIO)
+    page.get_by_role("button", name="Ouvrir", exact=True).click()
+    hint = page.locator('textarea[name="screens.0.fields.0.hints.0"]')
+    expect(hint).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".bas-editor-preview .bas-screen h1")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    hint.fill(NEW_HINT)
+    hint.press("Tab")  # leaving the text sends it
+    expect(page.get_by_text("Des modifications ne sont pas encore enregistrées.")).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text(f"Modifications enregistrées dans {SCENARIO}.yaml.")).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    assert NEW_HINT in (copied / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
+    assert (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes() == builtin
+
+    learner = open_page()
+    learner.goto(server.url(scenario=SCENARIO, persona=PERSONA), wait_until="domcontentloaded",
+                 timeout=PAGE_TIMEOUT_MS)
+    refuse = learner.get_by_role("button", name="Tout refuser", exact=True)
+    expect(refuse).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    refuse.click()
+    learner.get_by_role("button", name="J'ai besoin d'aide", exact=True).click()
+    expect(learner.get_by_text(NEW_HINT)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    assert (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes() == builtin

@@ -1,0 +1,154 @@
+"""The trainer's editor without a browser: PIN gate first, then edits redraw the preview."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from ipywidgets.widgets.widget import _instances
+from widget_support import send
+
+from bacasable import pin
+from bacasable.config import BacasableConfig
+from bacasable.loader import load_catalogue
+from bacasable.store import Store
+from widgets.editor import Editor, EditorPanel
+from widgets.screen import ScreenView
+
+PIN = "4827"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO = "caf-prime-activite"
+HINT = ["screens", 0, "fields", 0, "hints", 0]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A copy of the built-in scenarios: the tests never touch the repository's files."""
+    own = tmp_path / "scenarios"
+    own.mkdir()
+    shutil.copytree(SCENARIOS / "personas", own / "personas")
+    shutil.copyfile(SCENARIOS / f"{SCENARIO}.yaml", own / f"{SCENARIO}.yaml")
+    return own
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'bacasable.sqlite'}") as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def quiet_pin(monkeypatch):
+    monkeypatch.setattr(pin, "_failures", {})
+
+
+@pytest.fixture
+def make(store, folder, tmp_path):
+    made = []
+
+    def _make() -> Editor:
+        config = BacasableConfig(data_dir=str(tmp_path / "data"), scenario_dirs=[str(folder)])
+        e = Editor(store, load_catalogue([folder]), config=config, environ={})
+        made.append(e)
+        return e
+
+    yield _make
+    for e in made:
+        e.close()
+
+
+def synced(widget) -> str:
+    state = {k: v for k, v in widget.get_state().items() if k not in ("_esm", "_css")}
+    return json.dumps(state, ensure_ascii=False, default=str)
+
+
+def opened(make, store) -> Editor:
+    pin.set_pin(store, PIN)
+    e = make()
+    send(e.gate, {"action": "check", "pin": PIN})
+    assert e.unlocked
+    send(e.panel, {"action": "open", "scenario": SCENARIO})
+    assert e.doc is not None and not e.panel.error
+    return e
+
+
+def test_nothing_but_the_gate_before_the_right_pin(store, make):
+    pin.set_pin(store, PIN)
+    before = set(_instances)
+    e = make()
+    assert e.children == (e.gate,) and e.panel is None and e.preview is None
+    assert e.gate.title == "Adapter un scénario"
+    send(e.gate, {"action": "check", "pin": "9999"})
+    assert not e.unlocked and e.gate.error
+    leaked = [x for k, x in _instances.items() if k not in before and "prime" in synced(x)]
+    assert leaked == []
+    send(e.gate, {"action": "check", "pin": PIN})
+    assert e.unlocked and e.children == (e.panel,) and isinstance(e.panel, EditorPanel)
+    assert [c["id"] for c in e.panel.choices] == [SCENARIO]
+
+
+def test_editing_a_hint_updates_the_form_and_the_preview(store, make):
+    e = opened(make, store)
+    assert e.children == (e.panel, e.preview) and isinstance(e.preview, ScreenView)
+    assert e.preview.view["screen"]["id"] == "accueil"
+    seq = e.preview.view["ui"]["seq"]
+    send(e.panel, {"action": "set", "path": ["screens", 0, "fields", 0, "label"],
+                   "value": "Avez-vous un compte à la CAF ?"})
+    assert e.panel.changed
+    assert "Avez-vous un compte à la CAF ?" in synced(e.preview)
+    assert e.preview.view["ui"]["seq"] > seq
+    send(e.panel, {"action": "set", "path": HINT, "value": "Relisez la fiche du personnage."})
+    item = next(i for i in e.panel.items if i["path"] == HINT)
+    assert item["value"] == "Relisez la fiche du personnage."
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["hint"] == "Relisez la fiche du personnage."  # the preview shows it
+
+
+def test_the_preview_help_button_shows_the_hints(store, make):
+    e = opened(make, store)
+    send(e.preview, {"action": "hint", "field": "statut"})
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["hint"] == e.doc.get_text(HINT)
+
+
+def test_choosing_a_screen_shows_its_texts_and_preview(store, make):
+    e = opened(make, store)
+    send(e.panel, {"action": "screen", "index": 1})
+    second = e.doc.tree["screens"][1]
+    assert e.panel.screen == 1
+    assert e.panel.items[0]["value"] == second["title"]
+    assert e.preview.view["screen"]["id"] == second["id"]
+
+
+def test_save_writes_the_file_and_a_broken_edit_is_refused(store, make, folder):
+    e = opened(make, store)
+    path = folder / f"{SCENARIO}.yaml"
+    send(e.panel, {"action": "set", "path": HINT, "value": "Relisez la fiche du personnage."})
+    send(e.panel, {"action": "save"})
+    assert not e.panel.error and "enregistrées" in e.panel.status
+    saved = path.read_bytes()
+    assert b"Relisez la fiche du personnage." in saved
+    send(e.panel, {"action": "set", "path": ["screens", 0, "fields", 0, "label"], "value": ""})
+    assert e.panel.error  # the preview cannot be drawn
+    send(e.panel, {"action": "save"})
+    assert "Rien n'a été enregistré" in e.panel.error
+    assert any(f["severity"] == "error" and f["line"] > 1 for f in e.panel.findings)
+    assert path.read_bytes() == saved
+
+
+def test_validate_lists_findings_and_variant_is_saved(store, make, folder):
+    e = opened(make, store)
+    send(e.panel, {"action": "validate"})
+    assert not e.panel.error
+    send(e.panel, {"action": "variant", "id": "caf-essai"})
+    assert not e.panel.error, e.panel.error
+    assert (folder / "caf-essai.yaml").exists()
+    assert "caf-essai" in [c["id"] for c in e.panel.choices]
+
+
+def test_only_the_texts_of_the_form_can_be_set(store, make):
+    e = opened(make, store)
+    send(e.panel, {"action": "set", "path": ["id"], "value": "autre"})
+    assert e.panel.error and e.doc.tree["id"] == SCENARIO and not e.panel.changed
