@@ -47,6 +47,8 @@ class Catalogue:
     personas: dict[str, Persona] = dataclasses.field(default_factory=dict)
     #: Which file each scenario and persona came from (a later folder overrides).
     sources: dict[str, Path] = dataclasses.field(default_factory=dict)
+    #: The file a scenario id was first read from, when a later folder overrides it.
+    overridden: dict[str, Path] = dataclasses.field(default_factory=dict)
     findings: list[Finding] = dataclasses.field(default_factory=list)
     #: The parsed YAML of each file read, to locate later findings by line and column.
     trees: dict[Path, Any] = dataclasses.field(default_factory=dict, repr=False)
@@ -199,6 +201,8 @@ def load_catalogue(folders: Iterable[Path]) -> Catalogue:
             scenario, found = load_model(path, Scenario, cat.trees)
             cat.findings.extend(found)
             if scenario is not None:
+                if scenario.id in cat.sources:
+                    cat.overridden.setdefault(scenario.id, cat.sources[scenario.id])
                 cat.scenarios[scenario.id] = scenario
                 cat.sources[scenario.id] = path
     return cat

@@ -211,7 +211,7 @@ class Atelier(ipywidgets.VBox):
         scenarios = {sid: self._all.scenarios[sid] for sid in scenario_ids
                      if sid in self._all.scenarios}
         self.catalogue = Catalogue(scenarios=scenarios, personas=self._all.personas,
-                                   sources=self._all.sources)
+                                   sources=self._all.sources, overridden=self._all.overridden)
         self.catalogue_view.show(self.catalogue)
 
     def show_joined(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import traitlets
 
+from bacasable import config
 from bacasable.loader import Catalogue
 from bacasable.schema import LEVEL_LABELS
 
@@ -21,6 +22,50 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
+#: Where an exercise comes from, as the cards say it.
+ORIGIN_BUILTIN = "Exercice fourni"
+ORIGIN_LOCAL = "Exercice local (dossier {folder})"
+ORIGIN_OVERRIDES = "remplace l'exercice fourni"
+
+
+def _is_builtin(path: Path | None, builtin: Path) -> bool:
+    if path is None:
+        return False
+    try:
+        return Path(path).resolve().parent == Path(builtin).resolve()
+    except OSError:
+        return False
+
+
+def scenario_origin(
+    catalogue: Catalogue, scenario_id: str, builtin: Path | None = None
+) -> dict[str, Any]:
+    """Say whether a scenario is built-in or comes from a local folder.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    scenario_id : str
+    builtin : Path, optional
+        The built-in scenario folder (default: :data:`bacasable.config.BUILTIN_SCENARIOS`).
+
+    Returns
+    -------
+    dict
+        ``local`` (bool), ``folder`` (the local folder, or ""), ``origin`` ("Exercice fourni"
+        or "Exercice local (dossier …)") and ``overrides``: "remplace l'exercice fourni" when
+        a local file replaces a built-in scenario of the same id, else "".
+    """
+    builtin = config.BUILTIN_SCENARIOS if builtin is None else builtin
+    path = catalogue.sources.get(scenario_id)
+    if path is None or _is_builtin(path, builtin):
+        return {"local": False, "folder": "", "origin": ORIGIN_BUILTIN, "overrides": ""}
+    folder = str(Path(path).parent)
+    replaced = _is_builtin(catalogue.overridden.get(scenario_id), builtin)
+    return {"local": True, "folder": folder, "origin": ORIGIN_LOCAL.format(folder=folder),
+            "overrides": ORIGIN_OVERRIDES if replaced else ""}
+
+
 def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
     """Return the cards of the startable scenarios, and how many could not be offered.
 
@@ -33,8 +78,9 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
     -------
     cards : list of dict
         ``id``, ``title``, ``service``, ``summary``, ``duration`` ("30 min"), ``level``
-        ("Débutant") and ``personas`` (``id``, ``first_name``, ``story``) of each scenario
-        that has at least one known persona, sorted by level then title.
+        ("Débutant"), the origin of :func:`scenario_origin` (``local``, ``folder``,
+        ``origin``, ``overrides``) and ``personas`` (``id``, ``first_name``, ``story``) of
+        each scenario that has at least one known persona, sorted by level then title.
     broken : int
         Scenario files with errors plus scenarios with no known persona.
     """
@@ -58,6 +104,7 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
             "duration": f"{scenario.duration_minutes} min",
             "level": LEVEL_LABELS.get(scenario.level, scenario.level),
             "level_rank": order.index(scenario.level) if scenario.level in order else 99,
+            **scenario_origin(catalogue, scenario.id),
             "personas": [
                 {"id": p.id, "first_name": p.first_name, "story": _first_line(p.story)}
                 for p in personas

@@ -31,7 +31,8 @@ function card(s, id, send) {
       h("p", {}, s.summary),
       h("ul", { class: "bas-card-meta" },
         h("li", {}, `Durée : ${s.duration}`),
-        h("li", {}, `Niveau : ${s.level}`)),
+        h("li", {}, `Niveau : ${s.level}`),
+        s.origin ? h("li", { class: "bas-card-origin" }, s.origin + (s.overrides ? ` — ${s.overrides}` : "")) : null),
       choice,
       h("button", { type: "button", class: "bas-button bas-button--primary", onclick: start },
         "Commencer", h("span", { class: "bas-sr" }, ` : ${s.title}`))));
