@@ -5,8 +5,10 @@ the page holds the :class:`~widgets.pin_gate.PinGate` only until the right PIN i
 the :class:`EditorPanel` asks for a scenario, then a screen, and shows that screen's texts
 (title, introduction, labels, help, hints, error messages, walkthrough notes) in a form; the
 :class:`~widgets.screen.ScreenView` beside it shows the screen as learners see it, drawn again
-after each edit. Saving goes through :class:`bacasable.scenario_edit.ScenarioDocument`: the
-file keeps its comments and layout, and a broken edit is refused with the reasons in French.
+after each edit. Fields and screens can also be added, moved up or down and removed (a removal
+asks for confirmation first); each change is checked at once and its findings listed. Saving
+goes through :class:`bacasable.scenario_edit.ScenarioDocument`: the file keeps its comments and
+layout, and a broken edit is refused with the reasons in French.
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ from typing import Any
 
 import traitlets
 
+from bacasable import scenario_edit
 from bacasable.config import BacasableConfig
 from bacasable.loader import Catalogue, load_catalogue
 from bacasable.runner import Runner
-from bacasable.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
+from bacasable.scenario_edit import (
+    FIELD_KIND_NAMES,
+    ScenarioDocument,
+    ScenarioFileError,
+    editable_texts,
+    field_list,
+)
 from bacasable.scenario_files import target_folder
 from bacasable.store import Store
 from bacasable.view import screen_view
@@ -41,6 +50,18 @@ MSG_SAVED = "Modifications enregistrées dans {name}."
 MSG_VARIANT = "Variante enregistrée : {name}. Elle apparaît dans la liste des scénarios."
 MSG_VALID = "Aucun problème trouvé."
 MSG_NOT_EDITABLE = "Ce texte ne se modifie pas ici."
+MSG_CONFIRM_FIELD = "Supprimer le champ « {label} » de cet écran ?"
+MSG_CONFIRM_SCREEN = "Supprimer l'écran « {title} » et tous ses champs ?"
+MSG_NOTHING_TO_CONFIRM = "Aucune suppression en attente."
+MSG_DONE = {
+    "add_field": "Champ « {name} » ajouté.",
+    "remove_field": "Champ « {name} » supprimé.",
+    "move_field": "Champ « {name} » déplacé.",
+    "add_screen": "Écran « {name} » ajouté.",
+    "remove_screen": "Écran « {name} » supprimé.",
+    "move_screen": "Écran « {name} » déplacé.",
+}
+MSG_DONE_TAIL = " Rien n'est enregistré avant « Enregistrer »."
 
 EDITOR_CSS = "".join(
     (STATIC / name).read_text(encoding="utf-8")
@@ -63,6 +84,12 @@ class EditorPanel(ActionWidget):
         The index of the screen edited.
     items : list of dict
         The texts of that screen (:func:`bacasable.scenario_edit.editable_texts`).
+    fields : list of dict
+        Its fields (:func:`bacasable.scenario_edit.field_list`).
+    kinds : list of dict
+        The kinds of field that can be added: ``value``, ``label`` (in French).
+    confirm : dict
+        A removal waiting for confirmation: ``question`` (empty: none).
     findings : list of dict
         The last check: ``line``, ``message``, ``severity``, ``fix``.
     changed : bool
@@ -73,7 +100,10 @@ class EditorPanel(ActionWidget):
     Notes
     -----
     Actions sent: ``open`` (``scenario``), ``screen`` (``index``), ``set`` (``path``,
-    ``value``), ``validate``, ``save``, ``variant`` (``id``).
+    ``value``), ``validate``, ``save``, ``variant`` (``id``); structure: ``add_field``
+    (``kind``, ``label``), ``remove_field`` (``index``), ``move_field`` (``index``, ``delta``),
+    ``add_screen`` (``title``), ``remove_screen``, ``move_screen`` (``delta``), then
+    ``confirm`` or ``cancel`` for a removal.
     """
 
     _esm = module("editor.js")
@@ -84,6 +114,11 @@ class EditorPanel(ActionWidget):
     screens = traitlets.List().tag(sync=True)
     screen = traitlets.Int(0).tag(sync=True)
     items = traitlets.List().tag(sync=True)
+    fields = traitlets.List().tag(sync=True)
+    kinds = traitlets.List(
+        [{"value": k, "label": v} for k, v in FIELD_KIND_NAMES.items()]
+    ).tag(sync=True)
+    confirm = traitlets.Dict().tag(sync=True)
     findings = traitlets.List().tag(sync=True)
     changed = traitlets.Bool(False).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
@@ -126,6 +161,7 @@ class Editor(GatedApp):
         self.doc: ScenarioDocument | None = None
         self._run: Runner | None = None
         self._seq = 0
+        self._pending: dict[str, Any] | None = None
         gate = PinGate(title="Adapter un scénario", button="Ouvrir l'éditeur")
         super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
         self.add_class("bas-editor")
@@ -184,6 +220,14 @@ class Editor(GatedApp):
             self.save()
         elif action == "variant":
             self.save_variant(str(content.get("id") or "").strip())
+        elif action in ("add_field", "remove_field", "move_field",
+                        "add_screen", "remove_screen", "move_screen"):
+            self.structure(action, content)
+        elif action == "confirm":
+            self.confirm()
+        elif action == "cancel":
+            self._ask(None)
+            self.panel.say()
 
     def open_scenario(self, scenario_id: str) -> None:
         """Open the file of scenario ``scenario_id`` at its first screen."""
@@ -208,10 +252,12 @@ class Editor(GatedApp):
         assert self.panel is not None and self.doc is not None
         screens = self.doc.tree.get("screens") or []
         index = min(max(index, 0), max(len(screens) - 1, 0))
+        self._ask(None)  # a removal waiting for confirmation is forgotten
         self.panel.screens = [{"index": i, "id": str(s.get("id")), "title": str(s.get("title"))}
                               for i, s in enumerate(screens)]
         self.panel.screen = index
         self.panel.items = editable_texts(self.doc, index)
+        self.panel.fields = field_list(self.doc, index)
         self.panel.changed = self.doc.changed
         self.refresh_preview()
 
@@ -232,6 +278,97 @@ class Editor(GatedApp):
             # Show the hint just written in the preview, as learners get it.
             field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
             self._show_hint(str(field.get("id")), path[-1] + 1)
+
+    # --- structure -------------------------------------------------------------------------
+
+    def structure(self, action: str, content: dict[str, Any]) -> None:
+        """Add, remove or move a field or a screen; a removal waits for :meth:`confirm`."""
+        assert self.panel is not None and self.doc is not None
+        screen = self.panel.screen
+        index = content.get("index")
+        index = index if isinstance(index, int) and not isinstance(index, bool) else -1
+        delta = content.get("delta")
+        delta = delta if delta in (-1, 1) and not isinstance(delta, bool) else 0
+        self._ask(None)
+        if action == "remove_field":
+            fields = self.panel.fields
+            if not 0 <= index < len(fields):
+                self.panel.say(error="Ce champ n'existe pas sur cet écran.")
+                return
+            label = fields[index]["label"]
+            self._ask({"action": action, "screen": screen, "index": index,
+                       "id": fields[index]["id"]}, MSG_CONFIRM_FIELD.format(label=label))
+            return
+        if action == "remove_screen":
+            title = self.doc.get_text(("screens", screen, "title"))
+            self._ask({"action": action, "screen": screen,
+                       "id": self.doc.get_text(("screens", screen, "id"))},
+                      MSG_CONFIRM_SCREEN.format(title=title))
+            return
+        self._apply({"action": action, "screen": screen, "index": index, "delta": delta,
+                     "kind": str(content.get("kind") or ""),
+                     "label": str(content.get("label") or ""),
+                     "title": str(content.get("title") or "")})
+
+    def confirm(self) -> None:
+        """Carry out the removal waiting for confirmation."""
+        assert self.panel is not None and self.doc is not None
+        pending, self._pending = self._pending, None
+        self._ask(None)
+        if pending is None:
+            self.panel.say(error=MSG_NOTHING_TO_CONFIRM)
+            return
+        self._apply(pending)
+
+    def _ask(self, pending: dict[str, Any] | None, question: str = "") -> None:
+        assert self.panel is not None
+        self._pending = pending
+        self.panel.confirm = {"question": question} if pending else {}
+        if pending:
+            self.panel.say()
+
+    def _apply(self, op: dict[str, Any]) -> None:
+        """Apply one structural change to the document, then redraw form, preview, findings."""
+        assert self.panel is not None and self.doc is not None
+        action, screen, index = op["action"], op["screen"], op.get("index", -1)
+        doc = self.doc
+        try:
+            if action in ("remove_field", "remove_screen"):
+                # The form may have changed since the question: check it is still that item.
+                if action == "remove_field":
+                    same = doc.get_text(("screens", screen, "fields", index, "id")) == op["id"]
+                else:
+                    same = doc.get_text(("screens", screen, "id")) == op["id"]
+                if not same:
+                    raise ScenarioFileError("Le scénario a changé : refaites la suppression.")
+            if action == "add_field":
+                index = scenario_edit.add_field(doc, screen, op["kind"], op["label"])
+                name = doc.get_text(("screens", screen, "fields", index, "label"))
+            elif action == "remove_field":
+                name = scenario_edit.remove_field(doc, screen, index)
+            elif action == "move_field":
+                name = doc.get_text(("screens", screen, "fields", index, "label"))
+                scenario_edit.move_field(doc, screen, index, op["delta"])
+            elif action == "add_screen":
+                screen = scenario_edit.add_screen(doc, screen, op["title"])
+                name = doc.get_text(("screens", screen, "title"))
+            elif action == "remove_screen":
+                name = scenario_edit.remove_screen(doc, screen)
+                screen = max(screen - 1, 0)
+            else:  # move_screen
+                name = doc.get_text(("screens", screen, "title"))
+                screen = scenario_edit.move_screen(doc, screen, op["delta"])
+        except ScenarioFileError as exc:
+            self.panel.say(error=str(exc))
+            return
+        self.panel.say()
+        self.show_screen(screen)
+        if self.panel.error:  # the preview could not be drawn
+            self.validate()
+            return
+        self.validate()
+        if not self.panel.error:
+            self.panel.say(status=MSG_DONE[action].format(name=name) + MSG_DONE_TAIL)
 
     def refresh_preview(self) -> None:
         """Draw the edited screen as learners see it (unless the edit broke the scenario)."""

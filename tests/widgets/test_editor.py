@@ -152,3 +152,112 @@ def test_only_the_texts_of_the_form_can_be_set(store, make):
     e = opened(make, store)
     send(e.panel, {"action": "set", "path": ["id"], "value": "autre"})
     assert e.panel.error and e.doc.tree["id"] == SCENARIO and not e.panel.changed
+
+
+# --- structure -------------------------------------------------------------------------------
+
+def field_ids(e, screen: int = 0) -> list[str]:
+    return [str(f["id"]) for f in e.doc.tree["screens"][screen].get("fields") or []]
+
+
+def test_the_panel_lists_fields_and_kinds_in_french(store, make):
+    e = opened(make, store)
+    assert [f["id"] for f in e.panel.fields] == ["statut"]
+    assert {"value": "radio", "label": "Choix unique (boutons radio)"} in e.panel.kinds
+    assert len(e.panel.kinds) == 17 and e.panel.confirm == {}
+
+
+def test_adding_a_field_updates_the_document_the_form_and_the_preview(store, make):
+    e = opened(make, store)
+    seq = e.preview.view["ui"]["seq"]
+    send(e.panel, {"action": "add_field", "kind": "select", "label": "Votre département"})
+    assert not e.panel.error, e.panel.error
+    assert field_ids(e) == ["statut", "votre-departement"]
+    assert [f["id"] for f in e.panel.fields] == ["statut", "votre-departement"]
+    assert "Champ « Votre département » ajouté." in e.panel.status
+    assert e.panel.changed and e.preview.view["ui"]["seq"] > seq
+    shown = [f["id"] for f in e.preview.view["screen"]["fields"]]
+    assert shown == ["statut", "votre-departement"]
+    assert ["screens", 0, "fields", 1, "options", 0, "label"] in [i["path"] for i in e.panel.items]
+    send(e.panel, {"action": "add_field", "kind": "text", "label": "  "})
+    assert "libellé" in e.panel.error and len(field_ids(e)) == 2
+
+
+def test_moving_a_field_redraws_the_preview(store, make):
+    e = opened(make, store)
+    send(e.panel, {"action": "add_field", "kind": "text", "label": "Nom"})
+    send(e.panel, {"action": "move_field", "index": 1, "delta": -1})
+    assert not e.panel.error, e.panel.error
+    assert field_ids(e) == ["nom", "statut"]
+    assert [f["id"] for f in e.preview.view["screen"]["fields"]] == ["nom", "statut"]
+    send(e.panel, {"action": "move_field", "index": 0, "delta": -1})
+    assert "première position" in e.panel.error and field_ids(e) == ["nom", "statut"]
+
+
+def test_removing_a_field_asks_first(store, make, folder):
+    e = opened(make, store)
+    path = folder / f"{SCENARIO}.yaml"
+    before = path.read_bytes()
+    send(e.panel, {"action": "add_field", "kind": "yesno", "label": "Êtes-vous salarié ?"})
+    send(e.panel, {"action": "remove_field", "index": 1})
+    assert e.panel.confirm == {"question": "Supprimer le champ « Êtes-vous salarié ? » de cet écran ?"}
+    assert len(field_ids(e)) == 2  # nothing removed yet
+    send(e.panel, {"action": "cancel"})
+    assert e.panel.confirm == {} and len(field_ids(e)) == 2
+    send(e.panel, {"action": "confirm"})
+    assert e.panel.error == "Aucune suppression en attente." and len(field_ids(e)) == 2
+    send(e.panel, {"action": "remove_field", "index": 1})
+    send(e.panel, {"action": "confirm"})
+    assert field_ids(e) == ["statut"] and e.panel.confirm == {}
+    assert [f["id"] for f in e.preview.view["screen"]["fields"]] == ["statut"]
+    assert path.read_bytes() == before  # nothing written before « Enregistrer »
+    send(e.panel, {"action": "remove_field", "index": 0})
+    send(e.panel, {"action": "screen", "index": 1})
+    assert e.panel.confirm == {}  # changing screen forgets the question
+    send(e.panel, {"action": "confirm"})
+    assert e.panel.error and field_ids(e) == ["statut"]
+
+
+def test_screens_added_moved_and_removed(store, make, folder):
+    e = opened(make, store)
+    send(e.panel, {"action": "add_screen", "title": "Avant de commencer"})
+    assert not e.panel.error, e.panel.error
+    assert e.panel.screen == 1 and e.panel.screens[1]["id"] == "avant-de-commencer"
+    assert e.preview.view["screen"]["id"] == "avant-de-commencer"
+    send(e.panel, {"action": "move_screen", "delta": -1})
+    assert e.panel.screen == 0 and e.panel.screens[0]["id"] == "avant-de-commencer"
+    assert e.preview.view["screen"]["id"] == "avant-de-commencer"
+    send(e.panel, {"action": "remove_screen"})
+    assert "Supprimer l'écran « Avant de commencer »" in e.panel.confirm["question"]
+    send(e.panel, {"action": "confirm"})
+    assert e.panel.screens[0]["id"] == "accueil" and e.panel.screen == 0
+    send(e.panel, {"action": "save"})
+    assert not e.panel.error, e.panel.error
+    assert b"avant-de-commencer" not in (folder / f"{SCENARIO}.yaml").read_bytes()
+
+
+def test_removing_a_screen_is_refused_when_a_branch_leads_there(store, make):
+    e = opened(make, store)
+    target = next(s["index"] for s in e.panel.screens if s["id"] == "creation-compte")
+    send(e.panel, {"action": "screen", "index": target})
+    send(e.panel, {"action": "remove_screen"})
+    send(e.panel, {"action": "confirm"})
+    assert "embranchement" in e.panel.error
+    assert "creation-compte" in [s["id"] for s in e.panel.screens]
+    last = len(e.panel.screens) - 1
+    send(e.panel, {"action": "screen", "index": last})
+    send(e.panel, {"action": "remove_screen"})
+    send(e.panel, {"action": "confirm"})
+    assert "seul écran de fin" in e.panel.error and len(e.panel.screens) == last + 1
+
+
+def test_a_structure_change_that_breaks_the_scenario_is_not_saved(store, make, folder):
+    e = opened(make, store)
+    path = folder / f"{SCENARIO}.yaml"
+    before = path.read_bytes()
+    send(e.panel, {"action": "screen", "index": 5})  # identite
+    send(e.panel, {"action": "add_field", "kind": "code", "label": "Code reçu"})
+    assert any(f["severity"] == "error" for f in e.panel.findings)  # shown at once
+    assert "erreur" in e.panel.error
+    send(e.panel, {"action": "save"})
+    assert "Rien n'a été enregistré" in e.panel.error and path.read_bytes() == before

@@ -1,6 +1,8 @@
 // The trainer's editor: choose a scenario, then a screen, then edit its texts. Each text is
 // sent when it is left (change event); the learner's screen beside the form (a ScreenView) is
 // then drawn again. Findings of the check are listed with their line numbers.
+// Structure: fields and screens are added, moved up or down and removed with buttons whose
+// accessible names say what they do ("Monter le champ « Nom »"); a removal asks first.
 
 let counter = 0;
 
@@ -52,6 +54,59 @@ export default {
       return h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: select.id }, "Écran à modifier"), select);
     };
 
+    const button = (label, name, action, extra = {}) => h("button", { type: "button",
+      class: "bas-button bas-button--secondary bas-button--small", "aria-label": name, "data-action": action, ...extra }, label);
+
+    const confirmBox = () => {
+      const question = (model.get("confirm") || {}).question;
+      if (!question) return null;
+      return h("section", { class: "bas-editor-confirm", role: "alertdialog", "aria-labelledby": `${id}-confirm-q` },
+        h("p", { id: `${id}-confirm-q`, class: "bas-editor-message" }, question),
+        h("div", { class: "bas-actions" },
+          h("button", { type: "button", id: `${id}-confirm-yes`, class: "bas-button bas-button--primary", "data-action": "confirm", onclick: () => send({ action: "confirm" }) }, "Oui, supprimer"),
+          h("button", { type: "button", id: `${id}-confirm-no`, class: "bas-button bas-button--secondary", "data-action": "cancel", onclick: () => send({ action: "cancel" }) }, "Annuler")));
+    };
+
+    const screenTools = () => {
+      const list = model.get("screens") || [];
+      const i = model.get("screen");
+      const cur = list[i];
+      if (!cur) return null;
+      const name = `l'écran « ${cur.title} »`;
+      const title = h("input", { id: `${id}-new-screen`, class: "bas-input", type: "text", name: "new-screen", autocomplete: "off" });
+      return h("section", { class: "bas-editor-structure", "aria-labelledby": `${id}-screen-tools` },
+        h("h2", { id: `${id}-screen-tools`, class: "bas-subtitle" }, "Organisation des écrans"),
+        h("div", { class: "bas-actions" },
+          button("Monter l'écran", `Monter ${name}`, "move_screen", { id: `${id}-sup`, disabled: i === 0, onclick: () => send({ action: "move_screen", delta: -1 }) }),
+          button("Descendre l'écran", `Descendre ${name}`, "move_screen", { id: `${id}-sdown`, disabled: i === list.length - 1, onclick: () => send({ action: "move_screen", delta: 1 }) }),
+          button("Supprimer l'écran", `Supprimer ${name}`, "remove_screen", { id: `${id}-sdel`, onclick: () => send({ action: "remove_screen" }) })),
+        h("form", { class: "bas-editor-add", onsubmit: (e) => { e.preventDefault(); send({ action: "add_screen", title: title.value }); } },
+          h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: title.id }, `Titre du nouvel écran (ajouté après « ${cur.title} »)`), title),
+          h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--secondary", "data-action": "add_screen" }, "Ajouter l'écran"))));
+    };
+
+    const fieldTools = () => {
+      const fields = model.get("fields") || [];
+      const kind = h("select", { id: `${id}-new-kind`, class: "bas-input bas-select", name: "new-kind" },
+        (model.get("kinds") || []).map((k) => h("option", { value: k.value }, k.label)));
+      const label = h("input", { id: `${id}-new-label`, class: "bas-input", type: "text", name: "new-label", autocomplete: "off" });
+      return h("section", { class: "bas-editor-structure", "aria-labelledby": `${id}-field-tools` },
+        h("h2", { id: `${id}-field-tools`, class: "bas-subtitle" }, "Champs de l'écran"),
+        fields.length ? h("ol", { class: "bas-editor-fields" }, fields.map((f, i) => {
+          const name = `le champ « ${f.label} »`;
+          return h("li", { class: "bas-editor-field" },
+            h("span", {}, h("strong", {}, f.label), ` — ${f.kind_label}`),
+            h("span", { class: "bas-actions" },
+              button("Monter", `Monter ${name}`, "move_field", { id: `${id}-fup-${f.id}`, disabled: i === 0, onclick: () => send({ action: "move_field", index: i, delta: -1 }) }),
+              button("Descendre", `Descendre ${name}`, "move_field", { id: `${id}-fdown-${f.id}`, disabled: i === fields.length - 1, onclick: () => send({ action: "move_field", index: i, delta: 1 }) }),
+              button("Supprimer", `Supprimer ${name}`, "remove_field", { id: `${id}-fdel-${f.id}`, onclick: () => send({ action: "remove_field", index: i }) })));
+        })) : h("p", { class: "bas-help" }, "Cet écran n'a pas de champ."),
+        h("form", { class: "bas-editor-add", onsubmit: (e) => { e.preventDefault(); send({ action: "add_field", kind: kind.value, label: label.value }); } },
+          h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: kind.id }, "Type du nouveau champ"), kind),
+          h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: label.id }, "Libellé du nouveau champ"), label),
+          h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--secondary", "data-action": "add_field" }, "Ajouter le champ"))));
+    };
+
     const texts = () => {
       const groups = [];
       let current = null;
@@ -87,13 +142,20 @@ export default {
       const active = document.activeElement;
       const focused = active && root.contains(active) ? active.id : null;
       const parts = [h("h1", { id: `${id}-h1`, class: "bas-title" }, "Adapter un scénario"), messages(), choose()];
-      if (model.get("scenario")) parts.push(screens(), texts(), findings(), actions());
+      if (model.get("scenario")) parts.push(screens(), confirmBox(), screenTools(), fieldTools(), texts(), findings(), actions());
       root.replaceChildren(...parts.filter(Boolean));
-      if (focused) { const again = root.querySelector(`#${CSS.escape(focused)}`); if (again) again.focus(); }
+      const asking = (model.get("confirm") || {}).question;
+      let again = asking ? root.querySelector(`#${id}-confirm-no`) : focused ? root.querySelector(`#${CSS.escape(focused)}`) : null;
+      if (again && again.disabled) {
+        // "Monter" is disabled once at the top: keep the focus on the same item's "Descendre".
+        const other = again.id.replace(/-(f|s)(up|down)/, (_, k, d) => `-${k}${d === "up" ? "down" : "up"}`);
+        again = root.querySelector(`#${CSS.escape(other)}`);
+      }
+      if (again && !again.disabled) again.focus();
     };
 
     draw();
-    for (const name of ["choices", "scenario", "screens", "screen", "items", "findings", "changed", "error", "status"]) {
+    for (const name of ["choices", "scenario", "screens", "screen", "items", "fields", "kinds", "confirm", "findings", "changed", "error", "status"]) {
       model.on(`change:${name}`, draw);
     }
   },
