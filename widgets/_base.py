@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anywidget
+import traitlets
 
 #: Folder of the ES modules and the stylesheet shipped inside the package.
 STATIC = pathlib.Path(__file__).resolve().parent / "static"
@@ -49,3 +50,19 @@ class ActionWidget(anywidget.AnyWidget):
                 log.warning("ignored a malformed widget message: %r", content)
 
         self.on_msg(_handler)
+
+
+class MessagePanel(ActionWidget):
+    """A page's panel that shows a status and an error message, both in French."""
+
+    error = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("bas-widget")
+
+    def say(self, status: str = "", error: str = "") -> None:
+        """Show a status and an error message (empty strings clear them)."""
+        self.status = status
+        self.error = error

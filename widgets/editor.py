@@ -35,7 +35,7 @@ from bacasable.scenario_files import target_folder
 from bacasable.store import Store
 from bacasable.view import screen_view
 
-from ._base import STATIC, ActionWidget, log, module
+from ._base import STATIC, MessagePanel, log, module
 from .pin_gate import GatedApp, PinGate, guarded
 from .screen import ScreenView
 
@@ -69,7 +69,7 @@ EDITOR_CSS = "".join(
 )
 
 
-class EditorPanel(ActionWidget):
+class EditorPanel(MessagePanel):
     """The trainer's form: a scenario, a screen, then its texts.
 
     Attributes
@@ -121,17 +121,6 @@ class EditorPanel(ActionWidget):
     confirm = traitlets.Dict().tag(sync=True)
     findings = traitlets.List().tag(sync=True)
     changed = traitlets.Bool(False).tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_class("bas-widget")
-
-    def say(self, status: str = "", error: str = "") -> None:
-        """Show a status and an error message (empty strings clear them)."""
-        self.status = status
-        self.error = error
 
 
 class Editor(GatedApp):

@@ -29,7 +29,7 @@ from bacasable.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.walkthrough import Walkthrough, room_sentence, room_stats
 
-from ._base import STATIC, Action, ActionWidget, log, module
+from ._base import STATIC, Action, MessagePanel, log, module
 from .pin_gate import GatedApp, PinGate, guarded
 from .screen import ScreenView
 
@@ -62,7 +62,7 @@ PROJECTOR_CSS = "".join(
 )
 
 
-class ProjectorPanel(ActionWidget):
+class ProjectorPanel(MessagePanel):
     """The facilitator's controls and texts beside the projected screen.
 
     Attributes
@@ -94,17 +94,6 @@ class ProjectorPanel(ActionWidget):
     highlight = traitlets.Bool(True).tag(sync=True)
     notes = traitlets.Bool(True).tag(sync=True)
     handout = traitlets.Dict().tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_class("bas-widget")
-
-    def say(self, status: str = "", error: str = "") -> None:
-        """Show a status and an error message (empty strings clear them)."""
-        self.status = status
-        self.error = error
 
 
 class Projector(GatedApp):
