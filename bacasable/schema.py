@@ -288,6 +288,21 @@ class Screen(_Model):
 Level = Literal["debutant", "intermediaire", "avance"]
 LEVEL_LABELS = {"debutant": "Débutant", "intermediaire": "Intermédiaire", "avance": "Avancé"}
 
+#: Sub-themes of "Aide aux démarches administratives" in the public activity report, in its order.
+Subtheme = Literal[
+    "Papiers – Élections – Citoyenneté",
+    "Famille – Scolarité",
+    "Social – Santé",
+    "Travail – Formation – Entreprise",
+    "Logement",
+    "Transports – Mobilité",
+    "Argent – Impôts",
+    "Justice",
+    "Étrangers – Europe",
+    "Loisirs – Sports – Culture",
+    "Associations",
+]
+
 
 class Scenario(_Model):
     """A procedure: metadata and its screens in order."""
@@ -305,6 +320,8 @@ class Scenario(_Model):
     )
     #: Themes of the activity report ("Aide aux démarches administratives"…).
     themes: list[str] = Field(default_factory=list)
+    #: Sub-themes of "Aide aux démarches administratives" in the activity report.
+    subthemes: list[Subtheme] = Field(default_factory=list)
     #: Ids of the personas that fit this scenario; the first is the default.
     personas: list[Identifier] = Field(min_length=1)
     #: Where the copy is faithful and where it is made plausible, for trainers.

@@ -250,6 +250,8 @@ observations = Table(
         Enum(*AUTONOMY_LEVELS, name="autonomy", native_enum=False, create_constraint=True),
         nullable=False,
     ),
+    #: The exercise the learner was doing when observed; null for the learner as a whole.
+    Column("scenario_id", String(ID_LENGTH), nullable=True),
     #: A short note by the facilitator (at most ``NOTE_LENGTH`` characters).
     Column("note", String(NOTE_LENGTH), nullable=False, server_default=""),
     #: When it was written.

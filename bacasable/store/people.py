@@ -187,7 +187,11 @@ class _People(_Base):
     # --- observations -----------------------------------------------------------------------
 
     def record_observation(
-        self, participant_id: int, autonomy: str, note: str = ""
+        self,
+        participant_id: int,
+        autonomy: str,
+        note: str = "",
+        scenario_id: str | None = None,
     ) -> dict[str, Any]:
         """Record how autonomous a learner was, with a short note.
 
@@ -199,12 +203,15 @@ class _People(_Base):
             One of ``"seul"``, ``"indices"``, ``"aide_animateur"``, ``"fait_par_animateur"``.
         note
             A short note; cut at 500 characters.
+        scenario_id
+            The exercise observed. By default, the one the learner worked on last (none if
+            they have not started any): the facilitator observes what they see on the screen.
 
         Returns
         -------
         dict
-            The observation (``id``, ``participant_id``, ``workshop_id``, ``autonomy``,
-            ``note``, ``created_at``).
+            The observation (``id``, ``participant_id``, ``workshop_id``, ``scenario_id``,
+            ``autonomy``, ``note``, ``created_at``).
 
         Raises
         ------
@@ -222,9 +229,19 @@ class _People(_Base):
             ).first()
             if found is None:
                 raise StoreError(MSG_UNKNOWN_PARTICIPANT)
+            scenario = scenario_id
+            if scenario is None:
+                a = t.attempts.c
+                scenario = conn.execute(
+                    select(a.scenario_id)
+                    .where(a.participant_id == participant_id)
+                    .order_by(a.updated_at.desc(), a.id.desc())
+                    .limit(1)
+                ).scalar()
             values = {
                 "participant_id": participant_id,
                 "workshop_id": found[0],
+                "scenario_id": scenario,
                 "autonomy": autonomy,
                 "note": text,
                 "created_at": now,

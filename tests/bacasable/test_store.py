@@ -94,7 +94,8 @@ EXPECTED_COLUMNS = {
                  "screen_count", "errors", "hints", "updated_at"},
     "events": {"id", "attempt_id", "type", "scenario_id", "screen_id", "field_id", "error_kind",
                "hint_level", "seconds", "at"},
-    "observations": {"id", "participant_id", "workshop_id", "autonomy", "note", "created_at"},
+    "observations": {"id", "participant_id", "workshop_id", "scenario_id", "autonomy", "note",
+                     "created_at"},
     "commands": {"id", "workshop_id", "participant_id", "kind", "payload", "created_at"},
     "settings": {"key", "value"},
 }
@@ -664,6 +665,20 @@ def test_observations(store, workshop, clock):
     for level in t.AUTONOMY_LEVELS:
         store.record_observation(marie, level)
     assert len(store.observations(workshop["id"])) == 6
+
+
+def test_an_observation_is_about_the_exercise_on_screen(store, workshop, clock):
+    marie = store.join(workshop["id"], "Marie")["id"]
+    # Before any exercise: about the learner as a whole.
+    assert store.record_observation(marie, "seul")["scenario_id"] is None
+    store.start_attempt(marie, "france-travail", "karim", 5)
+    clock.advance(60)
+    store.start_attempt(marie, "caf", "sophie", 6)
+    assert store.record_observation(marie, "indices")["scenario_id"] == "caf"
+    chosen = store.record_observation(marie, "seul", scenario_id="france-travail")
+    assert chosen["scenario_id"] == "france-travail"
+    assert [o["scenario_id"] for o in store.observations(workshop["id"])] == [
+        None, "caf", "france-travail"]
 
 
 # --- RGPD -----------------------------------------------------------------------------------
