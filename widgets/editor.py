@@ -241,7 +241,8 @@ class Editor(GatedApp):
         assert self.panel is not None and self.doc is not None
         screens = self.doc.tree.get("screens") or []
         index = min(max(index, 0), max(len(screens) - 1, 0))
-        self._ask(None)  # a removal waiting for confirmation is forgotten
+        if index != self.panel.screen:
+            self._ask(None)  # another screen: a removal waiting for confirmation is forgotten
         self.panel.screens = [{"index": i, "id": str(s.get("id")), "title": str(s.get("title"))}
                               for i, s in enumerate(screens)]
         self.panel.screen = index

@@ -118,3 +118,75 @@ def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
     learner.get_by_role("button", name="J'ai besoin d'aide", exact=True).click()
     expect(learner.get_by_text(NEW_HINT)).to_be_visible(timeout=STEP_TIMEOUT_MS)
     assert (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes() == builtin
+
+
+def test_add_move_and_remove_a_field(server, copied, open_page):
+    store = Store(server.config.db_url)
+    try:
+        set_facilitator_pin(store, PIN)
+    finally:
+        store.close()
+    before = (copied / f"{SCENARIO}.yaml").read_bytes()
+
+    page = open_page(LAPTOP)
+    page.goto(server.url().replace(LEARNER_NOTEBOOK, "formateur.ipynb"),
+              wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
+    pin = page.get_by_label("Code PIN de l'animateur", exact=True)
+    expect(pin).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    pin.fill(PIN)
+    pin.press("Enter")
+    choice = page.get_by_label("Scénario", exact=True)
+    expect(choice).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    choice.select_option(SCENARIO)
+    page.get_by_role("button", name="Ouvrir", exact=True).click()
+    preview = page.locator(".bas-editor-preview")
+    expect(preview.locator(".bas-screen h1")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    label = "Votre couleur préférée"
+    page.get_by_label("Type du nouveau champ", exact=True).select_option("text")
+    page.get_by_label("Libellé du nouveau champ", exact=True).fill(label)
+    page.get_by_role("button", name="Ajouter le champ", exact=True).click()
+    expect(page.get_by_text(f"Champ « {label} » ajouté", exact=False)).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    expect(preview.get_by_label(label, exact=False)).to_be_visible()
+
+    up = page.get_by_role("button", name=f"Monter le champ « {label} »", exact=True)
+    fields = page.locator(".bas-editor-field")
+    count = fields.count()
+    assert count >= 2
+    for position in range(count - 1, 0, -1):  # to the top, the keyboard keeping the focus
+        up.click() if position == count - 1 else page.keyboard.press("Enter")
+        expect(fields.nth(position - 1)).to_contain_text(label, timeout=STEP_TIMEOUT_MS)
+    expect(up).to_be_disabled()
+    expect(page.get_by_text(f"Champ « {label} » déplacé", exact=False)).to_be_visible()
+    expect(preview.locator("label").first).to_contain_text(label)
+
+    page.get_by_role("button", name=f"Supprimer le champ « {label} »", exact=True).focus()
+    page.keyboard.press("Enter")
+    no = page.get_by_role("button", name="Annuler", exact=True)
+    expect(no).to_be_focused(timeout=STEP_TIMEOUT_MS)  # the safe answer has the focus
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Oui, supprimer", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Champ « {label} » supprimé", exact=False)).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    expect(preview.get_by_label(label, exact=False)).to_have_count(0)
+
+    # Typing a text, then answering « Oui, supprimer » at once: the text and the removal count.
+    other_label = "Votre ville"
+    page.get_by_label("Libellé du nouveau champ", exact=True).fill(other_label)
+    page.get_by_role("button", name="Ajouter le champ", exact=True).click()
+    expect(preview.get_by_label(other_label, exact=False)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("button", name=f"Supprimer le champ « {other_label} »", exact=True).click()
+    hint = page.locator('textarea[name="screens.0.fields.0.hints.0"]')
+    hint.fill(NEW_HINT)
+    page.get_by_role("button", name="Oui, supprimer", exact=True).click()
+    expect(page.get_by_text(f"Champ « {other_label} » supprimé", exact=False)).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    expect(hint).to_have_value(NEW_HINT)
+    expect(preview.get_by_label(label, exact=False)).to_have_count(0)
+    assert page.get_by_text("Un problème est survenu").count() == 0
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    # Nothing was saved: the file on disk is untouched until "Enregistrer".
+    assert (copied / f"{SCENARIO}.yaml").read_bytes() == before

@@ -218,6 +218,19 @@ def test_removing_a_field_asks_first(store, make, folder):
     assert e.panel.error and field_ids(e) == ["statut"]
 
 
+def test_a_text_left_while_a_removal_is_asked_keeps_the_question(store, make):
+    # Clicking « Oui, supprimer » right after typing sends the text first (its change event).
+    e = opened(make, store)
+    send(e.panel, {"action": "add_field", "kind": "text", "label": "Nom"})
+    send(e.panel, {"action": "remove_field", "index": 1})
+    send(e.panel, {"action": "set", "path": HINT, "value": "Un autre indice."})
+    assert e.panel.confirm and not e.panel.error
+    send(e.panel, {"action": "confirm"})
+    assert not e.panel.error, e.panel.error
+    assert field_ids(e) == ["statut"]
+    assert e.doc.get_text(tuple(HINT)) == "Un autre indice."
+
+
 def test_screens_added_moved_and_removed(store, make, folder):
     e = opened(make, store)
     send(e.panel, {"action": "add_screen", "title": "Avant de commencer"})

@@ -57,10 +57,18 @@ export default {
     const button = (label, name, action, extra = {}) => h("button", { type: "button",
       class: "bas-button bas-button--secondary bas-button--small", "aria-label": name, "data-action": action, ...extra }, label);
 
+    // The question box is kept while its question stays: a redraw between the press and the
+    // release of « Oui, supprimer » (a text sent on blur) must not swallow the click.
+    let asked = { question: null, node: null };
     const confirmBox = () => {
       const question = (model.get("confirm") || {}).question;
-      if (!question) return null;
-      return h("section", { class: "bas-editor-confirm", role: "alertdialog", "aria-labelledby": `${id}-confirm-q` },
+      if (!question) {
+        asked = { question: null, node: null };
+        return null;
+      }
+      if (asked.question === question) return asked.node;
+      asked = { question, node: null, fresh: true };
+      return asked.node = h("section", { class: "bas-editor-confirm", role: "alertdialog", "aria-labelledby": `${id}-confirm-q` },
         h("p", { id: `${id}-confirm-q`, class: "bas-editor-message" }, question),
         h("div", { class: "bas-actions" },
           h("button", { type: "button", id: `${id}-confirm-yes`, class: "bas-button bas-button--primary", "data-action": "confirm", onclick: () => send({ action: "confirm" }) }, "Oui, supprimer"),
@@ -144,8 +152,10 @@ export default {
       const parts = [h("h1", { id: `${id}-h1`, class: "bas-title" }, "Adapter un scénario"), messages(), choose()];
       if (model.get("scenario")) parts.push(screens(), confirmBox(), screenTools(), fieldTools(), texts(), findings(), actions());
       root.replaceChildren(...parts.filter(Boolean));
-      const asking = (model.get("confirm") || {}).question;
-      let again = asking ? root.querySelector(`#${id}-confirm-no`) : focused ? root.querySelector(`#${CSS.escape(focused)}`) : null;
+      // A new question takes the focus to its safe answer; afterwards the focus stays put.
+      const fresh = Boolean((model.get("confirm") || {}).question && asked.fresh);
+      asked.fresh = false;
+      let again = fresh ? root.querySelector(`#${id}-confirm-no`) : focused ? root.querySelector(`#${CSS.escape(focused)}`) : null;
       if (again && again.disabled) {
         // "Monter" is disabled once at the top: keep the focus on the same item's "Descendre".
         const other = again.id.replace(/-(f|s)(up|down)/, (_, k, d) => `-${k}${d === "up" ? "down" : "up"}`);
