@@ -1,14 +1,13 @@
 """The trainer's editor: adapt the texts of a scenario, see the screen as learners see it.
 
-``notebooks/formateur.ipynb`` displays :func:`editor`. As for the console and the projection,
-the page holds the :class:`~widgets.pin_gate.PinGate` only until the right PIN is typed. Then
-the :class:`EditorPanel` asks for a scenario, then a screen, and shows that screen's texts
-(title, introduction, labels, help, hints, error messages, walkthrough notes) in a form; the
-:class:`~widgets.screen.ScreenView` beside it shows the screen as learners see it, drawn again
-after each edit. Fields and screens can also be added, moved up or down and removed (a removal
-asks for confirmation first); each change is checked at once and its findings listed. Saving
-goes through :class:`bacasable.scenario_edit.ScenarioDocument`: the file keeps its comments and
-layout, and a broken edit is refused with the reasons in French.
+``notebooks/formateur.ipynb`` shows it through :class:`widgets.trainer.Trainer`, behind the
+facilitator's PIN gate. The :class:`EditorPanel` asks for a scenario, then a screen, and shows
+that screen's texts (title, introduction, labels, help, hints, error messages, walkthrough
+notes) in a form; the :class:`~widgets.screen.ScreenView` beside it shows the screen as learners
+see it, drawn again after each edit. Fields and screens can also be added, moved up or down and
+removed (a removal asks for confirmation first); each change is checked at once and its findings
+listed. Saving goes through :class:`bacasable.scenario_edit.ScenarioDocument`: the file keeps
+its comments and layout, and a broken edit is refused with the reasons in French.
 """
 
 from __future__ import annotations
@@ -425,7 +424,7 @@ class Editor(GatedApp):
             return None
         self.panel.changed = False
         self.panel.findings = []
-        self._reload()
+        self.reload()
         self.panel.say(status=MSG_SAVED.format(name=path.name))
         return path
 
@@ -437,11 +436,12 @@ class Editor(GatedApp):
         except ScenarioFileError as exc:
             self.panel.say(error=str(exc))
             return None
-        self._reload()
+        self.reload()
         self.panel.say(status=MSG_VARIANT.format(name=path.name))
         return path
 
-    def _reload(self) -> None:
+    def reload(self) -> None:
+        """Read the scenario folders again (after a save, or a persona saved elsewhere)."""
         assert self.panel is not None
         cat, problem = self._load()
         if not problem:
@@ -456,7 +456,3 @@ class Editor(GatedApp):
                     widget.close()
         super().close()
 
-
-def editor() -> Editor:
-    """Return the trainer's page (display it as the last expression of a cell)."""
-    return Editor()

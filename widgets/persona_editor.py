@@ -1,7 +1,7 @@
 """The trainer's persona editor: list, draft with Faker, edit the texts, preview the papers.
 
-Like the console, the page holds the :class:`~widgets.pin_gate.PinGate` only until the right
-PIN is typed. Then the :class:`PersonaPanel` lists the personas, drafts a new one (the trainer
+Shown by :class:`widgets.trainer.Trainer` (``formateur.ipynb``) once the PIN is right (on its own,
+it has its own gate). The :class:`PersonaPanel` lists the personas, drafts a new one (the trainer
 picks sex and age; each click draws a new seed) or opens one, and edits its texts with a
 preview of its identity card and RIB. Saves go through :mod:`bacasable.persona_edit`: into the
 first local scenario folder's ``personas/`` (else the built-in one), never damaging a file.
@@ -25,7 +25,7 @@ from bacasable.store import Store
 from ._base import Action, ActionWidget, log, module
 from .pin_gate import CONSOLE_CSS, GatedApp, PinGate, guarded
 
-__all__ = ["PersonaEditor", "PersonaPanel", "persona_editor"]
+__all__ = ["PersonaEditor", "PersonaPanel"]
 
 MSG_SAVED = "Persona enregistré dans {path}."
 MSG_UNKNOWN = "Ce persona n'existe pas."
@@ -227,7 +227,3 @@ class PersonaEditor(GatedApp):
         if problem:
             self.panel.say(self.panel.status, problem)
 
-
-def persona_editor() -> PersonaEditor:
-    """Return the persona editor's page (display it as the last expression of a cell)."""
-    return PersonaEditor()

@@ -190,3 +190,15 @@ def test_add_move_and_remove_a_field(server, copied, open_page):
     assert not violations, describe_violations(violations)
     # Nothing was saved: the file on disk is untouched until "Enregistrer".
     assert (copied / f"{SCENARIO}.yaml").read_bytes() == before
+
+    # The same page edits personas too.
+    personas = page.get_by_role("button", name="Créer ou modifier un persona", exact=True)
+    personas.click()
+    expect(personas).to_have_attribute("aria-pressed", "true", timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Personas fictifs", exact=True)).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    expect(preview).to_have_count(0)
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    page.get_by_role("button", name="Modifier un scénario", exact=True).click()
+    expect(preview.locator(".bas-screen h1")).to_be_visible(timeout=STEP_TIMEOUT_MS)

@@ -14,7 +14,7 @@ from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
 from bacasable.loader import load_catalogue
 from bacasable.persona_edit import MSG_PHONE
 from bacasable.store import Store
-from widgets.persona_editor import PersonaEditor, PersonaPanel, persona_editor
+from widgets.persona_editor import PersonaEditor, PersonaPanel
 
 PIN = "4827"
 
@@ -139,14 +139,7 @@ def test_bad_requests_get_french_messages(store, make):
     assert e.panel.editing == {} and e.data is None
 
 
-def test_persona_editor_factory_and_static_module(tmp_path, monkeypatch):
-    monkeypatch.setenv("BACASABLE_DATA", str(tmp_path / "data"))
-    monkeypatch.delenv("BACASABLE_DB", raising=False)
-    e = persona_editor()
-    try:
-        assert isinstance(e, PersonaEditor) and e.gate.title == "Personas fictifs"
-    finally:
-        e.close()
+def test_persona_editor_static_module():
     js = (Path(__file__).resolve().parents[2] / "widgets" / "static" / "persona_editor.js")
     text = js.read_text(encoding="utf-8")
     assert "export default" in text and '"dl"' in text and "label" in text
