@@ -7,7 +7,11 @@ Each one measures a baseline in the same run and prints the ratio to it, writes 
 - ``round_trip``: a field's validation seen in the browser (wrong value, continue, error shown).
 - ``kernel_memory``: RSS and USS of a learner's kernel against a bare ipywidgets kernel.
 - ``field_checks``: ``check_field`` on 1 MB inputs against a normal value, every field kind.
+- ``report_build``: the reports for 10k, 100k and 1M events (time, peak RSS) against a plain
+  ``SELECT`` of the events.
 """
 
 #: In the order ``python -m benchmarks`` runs them.
-BENCHMARKS = ["field_checks", "kernel_memory", "round_trip", "first_screen", "board_latency"]
+BENCHMARKS = [
+    "field_checks", "report_build", "kernel_memory", "round_trip", "first_screen", "board_latency",
+]

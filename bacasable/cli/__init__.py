@@ -2,6 +2,7 @@
 
 ``validate``, ``serve``, ``schema``, ``persona``, ``handout``, ``new``, ``export``, ``import``
 (:mod:`bacasable.cli.scenarios`);
+``report`` (:mod:`bacasable.cli.reports`);
 for the store (:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and
 for the RGPD ``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
 """
@@ -15,6 +16,7 @@ from traitlets.config import Application
 from .. import __version__
 from ..config import BacasableConfig
 from .command import start_subcommand
+from .reports import ReportCommand
 from .scenarios import (
     DraftPersonaCommand,
     ExportCommand,
@@ -52,6 +54,7 @@ class BacasableApp(Application):
         "new": (NewCommand, NewCommand.description),
         "export": (ExportCommand, ExportCommand.description),
         "import": (ImportCommand, ImportCommand.description),
+        "report": (ReportCommand, ReportCommand.description),
         "pin": (PinCommand, PinCommand.description),
         "db": (DbCommand, DbCommand.description),
         "purge": (PurgeCommand, PurgeCommand.description),

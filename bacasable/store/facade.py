@@ -13,6 +13,7 @@ from .board import _Board
 from .commands import _Commands
 from .people import _People
 from .privacy import _Privacy
+from .reports import _Reports
 from .runs import _Runs
 from .settings import _Settings
 from .workshops import _Workshops
@@ -22,7 +23,9 @@ _SHARED: dict[str, Store] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-class Store(_Workshops, _Commands, _People, _Runs, _Board, _Privacy, _Settings, _Base):
+class Store(
+    _Workshops, _Commands, _People, _Runs, _Board, _Privacy, _Reports, _Settings, _Base
+):
     """The outcome store: workshops, participants, attempts, events, observations, commands.
 
     Parameters
