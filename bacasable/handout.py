@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .schema import FieldSpec, Persona, Scenario
+from .static_page import notebook_html
 from .view import SIMULATION_NOTICE
 from .walkthrough import Walkthrough, _screen_callout, field_callout
 
@@ -113,21 +114,13 @@ def _screen_html(walk: Walkthrough, index: int) -> str:
     return "\n".join(parts)
 
 
-def _notebook(walk: Walkthrough) -> Any:
-    import nbformat
-
+def _blocks(walk: Walkthrough) -> list[str]:
     e = html.escape
     title = handout_title(walk.scenario, walk.persona)
     header = (f"<header><h1>{e(title)}</h1>"
               f'<p class="notice" role="note"><strong>Simulation.</strong> '
               f"{e(SIMULATION_NOTICE)} Toutes les personnes sont fictives.</p></header>")
-    nb = nbformat.v4.new_notebook()
-    blocks = [header] + [_screen_html(walk, i) for i in range(len(walk.steps))]
-    for block in blocks:
-        cell = nbformat.v4.new_code_cell("")
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": block})]
-        nb.cells.append(cell)
-    return nb
+    return [header] + [_screen_html(walk, i) for i in range(len(walk.steps))]
 
 
 def handout_html(scenario: Scenario, persona: Persona, walk: Walkthrough | None = None) -> str:
@@ -140,21 +133,13 @@ def handout_html(scenario: Scenario, persona: Persona, walk: Walkthrough | None 
     walk
         A walkthrough of them already played (its position is restored afterwards).
     """
-    from nbconvert import HTMLExporter
-
     walk = walk or Walkthrough(scenario, persona)
     where = walk.position
     try:
-        nb = _notebook(walk)
+        blocks = _blocks(walk)
     finally:
         walk.go(*where)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _resources = exporter.from_notebook_node(nb)
-    title = html.escape(handout_title(scenario, persona))
-    return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title}</title>\n<style>{HANDOUT_CSS}</style>\n</head>\n<body>\n"
-            f"<main>\n{body}\n</main>\n</body>\n</html>\n")
+    return notebook_html(blocks, handout_title(scenario, persona), HANDOUT_CSS)
 
 
 def write_handout(scenario: Scenario, persona: Persona, path: str | Path,

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..static_page import notebook_html
 from . import charts
 from .exports import write_bytes
 from .labels import COLUMN_LABELS
@@ -30,7 +31,6 @@ __all__ = [
     "PSEUDONYMOUS_NOTICE",
     "REPORT_CSS",
     "html_table",
-    "notebook_html",
     "report_blocks",
     "report_html",
     "write_report_html",
@@ -158,40 +158,6 @@ def _figure(png: bytes, alt: str) -> str:
 
 
 # --- the page ---------------------------------------------------------------------------------
-
-
-def notebook_html(blocks: Sequence[str], title: str, css: str) -> str:
-    """Return HTML blocks as one static page, through an in-memory notebook and nbconvert.
-
-    Parameters
-    ----------
-    blocks
-        HTML fragments, each one output of its own cell (no code is kept).
-    title
-        The page's ``<title>`` (escaped here).
-    css
-        The page's style sheet.
-
-    Returns
-    -------
-    str
-        ``<!DOCTYPE html>`` page in French, without script nor external resource.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.v4.new_notebook()
-    for number, block in enumerate(blocks, start=1):
-        # A fixed cell id (not a random one): the same report gives the same page.
-        cell = nbformat.v4.new_code_cell("", id=f"bloc-{number}")
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": block})]
-        nb.cells.append(cell)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _resources = exporter.from_notebook_node(nb)
-    return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
-            f"<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
 def _header(report: Any) -> str:
