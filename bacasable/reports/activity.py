@@ -31,6 +31,7 @@ __all__ = [
     "COUNT_FIELDS",
     "GENDER_COUNTS",
     "NOT_GIVEN",
+    "PLACE_KINDS",
     "STATUS_COUNTS",
     "SUBTHEMES",
     "TOTAL",
@@ -44,6 +45,8 @@ __all__ = [
 
 #: The value of a field the sandbox cannot know and the facilitator did not give.
 NOT_GIVEN = "non renseigné"
+#: The kinds of place of the activity report (the workshop does not record it).
+PLACE_KINDS = ("Lieu de l'activité", "À domicile", "À distance", "Autre lieu")
 #: The sub-themes of "Aide aux démarches administratives", in the platform's order.
 SUBTHEMES: tuple[str, ...] = get_args(Subtheme)
 
@@ -240,7 +243,7 @@ def activity_report(
         ``age_25_39``…); without them the breakdowns are « non renseigné » and the total is
         the number of learners who did at least one thing (:func:`participants_total`).
     place_kind
-        The kind of place ("Lieu de l'activité", "À domicile", "À distance", "Autre lieu"),
+        The kind of place, one of :data:`PLACE_KINDS`,
         which the workshop does not record.
 
     Returns

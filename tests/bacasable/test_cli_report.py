@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+import synthetic_reports as synthetic
 
 from bacasable.cli import main
 from bacasable.config import BacasableConfig
 from bacasable.store import Store
-
-#: The synthetic workshops of the reports' tests, loaded by path (another folder's conftest).
-_SPEC = importlib.util.spec_from_file_location(
-    "synthetic_reports", Path(__file__).parent / "reports" / "conftest.py")
-synthetic = sys.modules.setdefault("synthetic_reports", importlib.util.module_from_spec(_SPEC))
-_SPEC.loader.exec_module(synthetic)
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ import types
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import CAF, FIRST_DAY, FT, Clock, build_synthetic
 from PIL import Image
+from synthetic_reports import CAF, FIRST_DAY, FT, Clock, build_synthetic
 
 from bacasable.reports import build_history_report, build_workshop_report, charts
 from bacasable.store import Store

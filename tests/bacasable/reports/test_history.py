@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import CAF, FT
+from synthetic_reports import CAF, FT
 
 from bacasable.reports import COLUMN_LABELS, HistoryReport, build_history_report, french
 from bacasable.reports.history import COLUMNS, learner_key

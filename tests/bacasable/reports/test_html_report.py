@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from conftest import CAF, FIRST_DAY, SECOND_DAY, Clock, build_synthetic
+from synthetic_reports import CAF, FIRST_DAY, SECOND_DAY, Clock, build_synthetic
 
 from bacasable.reports import build_workshop_report
 from bacasable.reports.html_report import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import CAF, CAF_PATH, FT, FT_PATH
+from synthetic_reports import CAF, CAF_PATH, FT, FT_PATH
 
 from bacasable.reports import (
     COLUMN_LABELS,
