@@ -1,4 +1,4 @@
-"""French identifiers: NIR, IBAN (with the RIB key), phone, e-mail, and real-data detection.
+"""French identifiers: NIR, IBAN (with the RIB key), phone and e-mail, each parsed and checked.
 
 Every parser takes a string already bounded in length and raises :class:`FieldError` with an
 error kind of :data:`bacasable.schema.ErrorKind` and a plain-French message that never repeats
@@ -18,11 +18,9 @@ from stdnum.fr import nir as stdnum_nir
 
 from .schema import Persona
 
-#: Longest text scanned for real data; the rest of a longer text is not looked at.
-SCAN_LIMIT = 20_000
-
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
-_NIR_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
+#: A compact NIR: sex, year, month, department (``2A``/``2B`` in Corsica), commune, order, key.
+NIR_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 #: Mobile numbers Arcep keeps for fiction (06 39 98 xx xx): they can never reach a real person.
 FICTION_MOBILE_PREFIX = "063998"
@@ -109,7 +107,7 @@ def parse_nir(text: str) -> str:
         key (the last two digits).
     """
     number = compact(text)
-    if not _NIR_SHAPE.fullmatch(number):
+    if not NIR_SHAPE.fullmatch(number):
         if number.isascii() and number.isdigit() and len(number) == 13:
             raise FieldError("format", "Il manque la clé : les 2 derniers chiffres. "
                              "Recopiez les 15 chiffres de la carte Vitale.")
@@ -352,100 +350,3 @@ def parse_email(text: str) -> str:
     ):
         raise FieldError("format", EMAIL_FORMAT)
     return f"{local}@{domain.lower()}"
-
-
-# --- real data in free text -----------------------------------------------------------------
-
-_TOKEN = re.compile(r"[0-9A-Za-z+]+")
-_JOINERS = frozenset(" .-/\u00a0\u202f")
-
-
-def _classify(acc: str, phone_ok: bool) -> tuple[str, str] | None:
-    """Return (kind, normalised value) when ``acc`` is a valid NIR, IBAN or phone number."""
-    try:
-        if len(acc) == 15 and _NIR_SHAPE.fullmatch(acc):
-            body = acc[:5] + acc[5:7].replace("2A", "19").replace("2B", "18") + acc[7:13]
-            if 97 - int(body) % 97 != int(acc[13:]):  # quick key check before the full one
-                return None
-            return "nir", parse_nir(acc)
-        if acc[:2].isalpha():
-            return ("iban", parse_iban(acc)) if len(acc) >= 15 else None
-        if phone_ok and (
-            (len(acc) == 10 and acc[0] == "0" and acc[1] != "0")
-            or (acc.startswith(("+33", "0033")) and len(acc) in (12, 13))
-        ):
-            e164 = parse_phone(acc)[0]
-            return None if is_fiction_phone(e164) else ("phone", e164)
-    except FieldError:
-        return None
-    return None
-
-
-def find_real_data(text: str) -> list[tuple[str, str]]:
-    """Find the valid NIRs, IBANs and French phone numbers written in a free text.
-
-    Parameters
-    ----------
-    text : str
-        Any text; only its first :data:`SCAN_LIMIT` characters are scanned.
-
-    Returns
-    -------
-    list of tuple
-        ``(kind, value)`` pairs, kind being ``nir``, ``iban`` or ``phone`` and value the
-        compact NIR or IBAN or the E.164 number. Fiction phone numbers are left out.
-    """
-    text = unicodedata.normalize("NFKC", text[:SCAN_LIMIT])
-    tokens = [(m.start(), m.end(), m.group().upper()) for m in _TOKEN.finditer(text)]
-
-    def joined(j: int) -> bool:  # token j follows token j - 1 with a single separator
-        return j > 0 and tokens[j][0] - tokens[j - 1][1] == 1 and text[tokens[j][0] - 1] in _JOINERS
-
-    found: list[tuple[str, str]] = []
-    i = 0
-    while i < len(tokens):
-        first = tokens[i][2]
-        iban_mode = first[:2].isalpha() and first[2:4].isdigit() and len(first) >= 4
-        if not (iban_mode or first[0].isdigit() or first[0] == "+"):
-            i += 1
-            continue
-        # A phone number stands alone: not glued to other digits, written in pairs or at once.
-        phone_ok = not (joined(i) and tokens[i - 1][2][-1].isdigit())
-        acc, match = "", None
-        for j in range(i, len(tokens)):
-            if j > i and not joined(j):
-                break
-            token = tokens[j][2]
-            acc += token
-            phone_ok = phone_ok and (j == i or len(token) <= 2)
-            if len(acc) > 34 or (not iban_mode and len(acc) > 15):
-                break
-            if not iban_mode and not acc.lstrip("+").replace("2A", "").replace("2B", "").isdigit():
-                break
-            if len(acc) in (10, 12, 13, 15) or (iban_mode and len(acc) > 15):
-                match = _classify(acc, phone_ok)
-            if match:
-                found.append(match)
-                i = j
-                break
-        i += 1
-    return found
-
-
-def looks_like_real_data(text: str) -> str | None:
-    """Return ``nir``, ``iban`` or ``phone`` when a free text contains such a valid number.
-
-    Parameters
-    ----------
-    text : str
-        Any text (non-strings give None); only its beginning is scanned on a very long text.
-
-    Returns
-    -------
-    str or None
-        The kind found, NIR first, then IBAN, then phone; None when there is none.
-    """
-    if not isinstance(text, str):
-        return None
-    kinds = {kind for kind, _ in find_real_data(text)}
-    return next((k for k in ("nir", "iban", "phone") if k in kinds), None)

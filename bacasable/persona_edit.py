@@ -26,9 +26,11 @@ import pydantic
 from . import config as config_module
 from .identifiers import FICTION_MOBILE_PREFIX
 from .loader import Catalogue, _message, load_model
-from .personas import _free_id, _slug, document_view, documents, draft_persona
+from .persona_draft import draft_persona
+from .personas import _free_id, document_view, documents
 from .scenario_files import ScenarioFileError, _dump, _load_tree, _with_modeline
 from .schema import Persona
+from .slugs import slug
 
 __all__ = [
     "TEXTS",
@@ -259,7 +261,7 @@ def save_persona(
     if new:
         taken = set(known.personas) if known else set()
         taken |= {p.stem for p in folder.glob("*.y*ml")} if folder.is_dir() else set()
-        wanted = _slug(f"{data['first_name']} {data['last_name']}")[:60] or "persona"
+        wanted = slug(f"{data['first_name']} {data['last_name']}", limit=60) or "persona"
         data["id"] = _free_id(wanted, taken)
     path = folder / f"{data['id']}.yaml"
     _write_checked(path, _with_modeline(_dump(data), path, Persona))

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from .events import EventType, RunEvent
 from .fields import FieldContext, FieldResult, check_field
-from .schema import Condition, FieldSpec, Persona, Scenario, Screen, ScreenEvent
+from .schema import FieldSpec, Persona, Scenario, Screen, ScreenEvent
+from .screen_path import expected_path, next_screen
 
 Status = Literal["running", "finished", "abandoned"]
 Listener = Callable[[RunEvent], None]
@@ -126,55 +127,17 @@ class Runner:
         """The screen shown now."""
         return self.scenario.screen(self.current_id)
 
-    def _index(self, screen_id: str) -> int:
-        return [s.id for s in self.scenario.screens].index(screen_id)
-
     def _answer(self, ref: str) -> Any:
         screen_id, field_id = ref.split(".", 1)
         result = self.answers.get(screen_id, {}).get(field_id)
         return None if result is None else result.value
 
-    def _holds(self, cond: Condition | None) -> bool:
-        if cond is None:
-            return True
-        value = self._answer(cond.field)
-        if isinstance(value, list):
-            values = set(value)
-        else:
-            values = {value}
-        if cond.equals is not None:
-            return value == cond.equals or (isinstance(value, list) and cond.equals in values)
-        if cond.not_equals is not None:
-            return value != cond.not_equals
-        return bool(values & set(cond.any_of or ()))
-
     def _next_of(self, screen: Screen) -> str | None:
-        if screen.end:
-            return None
-        for branch in screen.next:
-            if self._holds(branch.when):
-                return branch.goto
-        index = self._index(screen.id) + 1
-        # Screens reached only by a branch that ends are skipped on the ordinary path.
-        while index < len(self.scenario.screens):
-            candidate = self.scenario.screens[index]
-            if not self._only_by_branch(candidate):
-                return candidate.id
-            index += 1
-        return None
-
-    def _only_by_branch(self, screen: Screen) -> bool:
-        targets = {b.goto for s in self.scenario.screens for b in s.next}
-        return screen.end and screen.id in targets
+        return next_screen(self.scenario, screen, self._answer)
 
     def path(self) -> list[str]:
         """Return the screens of this run from first to last, as the answers make it now."""
-        seen: list[str] = []
-        current: str | None = self.scenario.screens[0].id
-        while current is not None and current not in seen:
-            seen.append(current)
-            current = self._next_of(self.scenario.screen(current))
-        return seen
+        return expected_path(self.scenario, self._answer)
 
     def step(self) -> tuple[int, int]:
         """Return (number of the current screen, number of screens) on the expected path."""

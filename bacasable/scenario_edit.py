@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -30,6 +28,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from . import slugs
 from .loader import Catalogue, Finding, load_model
 from .scenario_files import (
     ScenarioFileError,
@@ -385,9 +384,7 @@ MSG_TARGET = (
 
 def slug(text: str, default: str) -> str:
     """Return an identifier made from ``text``: « Nom d'usage » → ``nom-d-usage``."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    out = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:48].strip("-")
-    return out or default
+    return slugs.slug(text, limit=48) or default
 
 
 def _unique(base: str, taken: set[str]) -> str:

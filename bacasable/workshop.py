@@ -14,16 +14,17 @@ a learner practising alone never loads it.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from .commands import Command, HandAnswered, parse_command, room_state
 from .outbox import Outbox, Run, store_messages
+from .run_history import screens_done
+from .workshop_outcomes import MSG_HAND, MSG_NO_CODE, MSG_UNREACHABLE, Joined, Problem
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy: only when a workshop is joined
     from .runner import Runner
@@ -33,55 +34,8 @@ __all__ = ["Joined", "LearnerSession", "Problem"]
 
 log = logging.getLogger(__name__)
 
-#: Told when the code field is empty.
-MSG_NO_CODE = "Saisissez le code de l'atelier : 6 lettres ou chiffres, par exemple ABC234."
-#: Told when the store cannot be reached at all (the details go to the log).
-MSG_UNREACHABLE = (
-    "L'atelier ne répond pas pour l'instant. Réessayez dans un instant, ou prévenez l'animateur."
-)
-#: Told when raising or lowering the hand failed.
-MSG_HAND = "Le signal n'a pas pu être envoyé. Réessayez, ou faites signe à l'animateur."
-
 #: Store messages about the workshop (the code), not the pseudonym.
 _ABOUT_CODE = ("MSG_UNKNOWN_CODE", "MSG_UNKNOWN_WORKSHOP", "MSG_CLOSED_WORKSHOP")
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """Something that did not work, in plain French, ready to be shown as is.
-
-    Attributes
-    ----------
-    message : str
-        The message for the learner.
-    field : {"code", "pseudonym"} or None
-        The input at fault, if any.
-    """
-
-    message: str
-    field: Literal["code", "pseudonym"] | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Joined:
-    """A successful join.
-
-    Attributes
-    ----------
-    participant : dict
-        As ``Store.join`` returns it (``id``, ``pseudonym``, ``hand_raised``…).
-    workshop : dict
-        As ``Store.workshop`` returns it (``title``, ``scenario_ids``…).
-    resumed : bool
-        The same pseudonym had already joined this workshop: the learner comes back.
-    commands : tuple of Command
-        The room's state now, to apply as if polled: a pause, the last room message.
-    """
-
-    participant: dict[str, Any]
-    workshop: dict[str, Any]
-    resumed: bool
-    commands: tuple[Command, ...] = ()
 
 
 def _message(error: BaseException) -> str:
@@ -91,42 +45,6 @@ def _message(error: BaseException) -> str:
         return message
     log.error("unexpected workshop store error", exc_info=error)
     return MSG_UNREACHABLE
-
-
-def screens_done(rows: Iterator[dict[str, Any]] | list[dict[str, Any]], attempt_id: int,
-                 known: set[str]) -> list[str]:
-    """Rebuild the screens a stored run has done, in order, from its events.
-
-    Parameters
-    ----------
-    rows : iterable of dict
-        Stored events (``attempt_id``, ``type``, ``screen_id``), oldest first, as
-        ``Store.events_frame_rows`` yields them; other runs' events are skipped.
-    attempt_id : int
-        The run.
-    known : set of str
-        The scenario's screen ids (others are ignored).
-
-    Returns
-    -------
-    list of str
-        As ``Runner.history`` was: each ``screen_done`` adds its screen (once), each
-        ``went_back`` removes the last, a ``resumed`` removes the screen resumed at.
-    """
-    done: list[str] = []
-    for row in rows:
-        if row.get("attempt_id") != attempt_id:
-            continue
-        kind, screen = row.get("type"), row.get("screen_id")
-        if kind == "screen_done" and screen in known:
-            if screen in done:
-                done.remove(screen)
-            done.append(screen)
-        elif kind == "went_back" and done:
-            done.pop()
-        elif kind == "resumed" and screen in done:
-            done.remove(screen)
-    return done
 
 
 class LearnerSession:

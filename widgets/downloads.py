@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from bacasable.reports import activity, exports, html_report
+from bacasable.slugs import slug
 
 __all__ = [
     "CSV",
@@ -57,9 +57,7 @@ def stem(kind: str, title: str, when: Any = None) -> str:
     when
         A date (or a text) added at the end, if any.
     """
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
-    parts = [kind, slug]
+    parts = [kind, slug(title, limit=40)]
     if isinstance(when, (dt.date, dt.datetime)):
         parts.append(when.strftime("%Y-%m-%d"))
     elif when:
@@ -120,17 +118,12 @@ HELP = {
 }
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def count_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Return the counts of the activity report by group: key, legend, (key, field) pairs."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for key, field, group in activity.COUNT_FIELDS:
         groups.setdefault(group, []).append((key, field))
-    return [(_slug(group), group, fields) for group, fields in groups.items()]
+    return [(slug(group), group, fields) for group, fields in groups.items()]
 
 
 def _short(field: str, group: str) -> str:

@@ -1,8 +1,8 @@
 """The learner's side of a live workshop: the join form, the workshop's bar, the commands.
 
-:class:`JoinView` draws the "Rejoindre un atelier" form, then, once joined, a bar with the
-workshop's title, the learner's pseudonym, "Lever la main", the facilitator's last message
-and the pause overlay. :class:`WorkshopLink` holds the learner's
+:class:`~widgets.join_view.JoinView` draws the "Rejoindre un atelier" form, then, once joined,
+a bar with the workshop's title, the learner's pseudonym, "Lever la main", the facilitator's
+last message and the pause overlay. :class:`WorkshopLink` holds the learner's
 :class:`~bacasable.workshop.LearnerSession`: it joins, attaches each run to the store, and
 applies the facilitator's commands by updating widget traits from an asyncio task (displaying
 new outputs from a background task is unreliable in Voilà; trait updates propagate live).
@@ -14,17 +14,17 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
-
-import traitlets
+from typing import TYPE_CHECKING, Protocol
 
 from bacasable.commands import Command, GoTo, HandAnswered, Pause, RevealHint, ShowMessage
+from bacasable.workshop_outcomes import Joined, Problem
 
-from ._base import Action, ActionWidget, log, module
+from ._base import Action, log
+from .join_view import JoinView
 
 if TYPE_CHECKING:
     from bacasable.runner import Runner
-    from bacasable.workshop import Joined, LearnerSession
+    from bacasable.workshop import LearnerSession
 
     from .player import ScenarioPlayer
 
@@ -39,81 +39,6 @@ CONNECTION_LOST = "Connexion à l'atelier perdue, on réessaie…"
 PAGE_ALIVE_FOR = 15.0
 #: Told when something unexpected failed while joining (details in the log).
 JOIN_PROBLEM = "L'atelier n'a pas pu être rejoint. Réessayez, ou prévenez l'animateur."
-
-
-class JoinView(ActionWidget):
-    """The "Rejoindre un atelier" form, then the workshop's bar.
-
-    Attributes
-    ----------
-    code : str
-        The join code to show in the form (from ``?code=``).
-    code_locked : bool
-        The code came with the link and is valid: only the pseudonym is asked.
-    expanded : bool
-        The form is open (it starts folded when the learner came without a code).
-    error, error_field : str
-        A French message and the input it is about (``"code"``, ``"pseudonym"`` or ``""``).
-    error_seq : int
-        Changes with each problem shown, even the same again: the view moves focus to it.
-    joined : bool
-        Joined: the bar replaces the form.
-    title, pseudonym : str
-        The workshop's title and the learner's pseudonym.
-    hand_raised : bool
-        The learner's hand is up.
-    notice : str
-        A short status ("Vous êtes de retour dans l'atelier.", a failed hand signal).
-    connection : str
-        "" or :data:`CONNECTION_LOST`.
-    message, message_seq : str, int
-        The facilitator's last message; ``message_seq`` changes with each new one.
-    message_personal : bool
-        The last message was for this learner only.
-    paused : bool
-        The facilitator paused the room: the page is covered ("Pause — regardez l'écran").
-
-    Notes
-    -----
-    Actions sent: ``join`` (``code``, ``pseudonym``), ``hand`` (``raise``: bool), ``alive``
-    (every 5 s while joined and the page is visible).
-    """
-
-    _esm = module("join.js")
-
-    code = traitlets.Unicode("").tag(sync=True)
-    code_locked = traitlets.Bool(False).tag(sync=True)
-    expanded = traitlets.Bool(False).tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    error_field = traitlets.Unicode("").tag(sync=True)
-    error_seq = traitlets.Int(0).tag(sync=True)
-    joined = traitlets.Bool(False).tag(sync=True)
-    title = traitlets.Unicode("").tag(sync=True)
-    pseudonym = traitlets.Unicode("").tag(sync=True)
-    hand_raised = traitlets.Bool(False).tag(sync=True)
-    notice = traitlets.Unicode("").tag(sync=True)
-    connection = traitlets.Unicode("").tag(sync=True)
-    message = traitlets.Unicode("").tag(sync=True)
-    message_seq = traitlets.Int(0).tag(sync=True)
-    message_personal = traitlets.Bool(False).tag(sync=True)
-    paused = traitlets.Bool(False).tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_class("bas-widget")
-
-    def show_problem(self, message: str, field: str | None = None) -> None:
-        """Show a problem in French, under ``field`` (or above the button), and focus it.
-
-        Parameters
-        ----------
-        message : str
-        field : {"code", "pseudonym"}, optional
-        """
-        with self.hold_sync():
-            self.error, self.error_field = message, field or ""
-            self.expanded = True
-            self.error_seq += 1
 
 
 class App(Protocol):
@@ -195,8 +120,6 @@ class WorkshopLink:
         ----------
         code : str
         """
-        from bacasable.workshop import Problem
-
         view = self.view
         view.expanded = True
         try:
@@ -247,8 +170,6 @@ class WorkshopLink:
         bool
             True when joined; otherwise the form shows the problem in French.
         """
-        from bacasable.workshop import Problem
-
         session = self._session()
         result = session.join(code, pseudonym)
         view = self.view

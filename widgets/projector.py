@@ -26,8 +26,9 @@ import traitlets
 from bacasable.config import BacasableConfig
 from bacasable.handout import handout_html, handout_title
 from bacasable.loader import Catalogue
+from bacasable.room_errors import room_sentence, room_stats
 from bacasable.store import Store, StoreError
-from bacasable.walkthrough import Walkthrough, room_sentence, room_stats
+from bacasable.walkthrough import Walkthrough
 
 from ._base import STATIC, Action, MessagePanel, log, module
 from .pin_gate import GatedApp, PinGate, guarded

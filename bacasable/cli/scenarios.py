@@ -124,7 +124,7 @@ class DraftPersonaCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..personas import draft_persona, persona_to_yaml
+        from ..persona_draft import draft_persona, persona_to_yaml
 
         print(persona_to_yaml(draft_persona(self.seed, sex=self.sex, age=self.age)), end="")
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from ..room import AUTONOMY_CHOICES
-from ..walkthrough import ERROR_WORDS
+from ..room_errors import ERROR_WORDS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -12,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the package may not be installed (tests run from a checkout)
     sys.path.insert(0, str(ROOT))
 
-from bacasable.schema import Persona, Scenario  # noqa: E402
+from widget_support import TODAY  # noqa: E402
 
-TODAY = dt.date(2026, 11, 26)
+from bacasable.schema import Persona, Scenario  # noqa: E402
 
 
 class Clock:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from widget_support import GOOD_IDENTITY, send
+from widget_support import GOOD_IDENTITY, TODAY, send
 
 from bacasable.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop import MSG_NO_CODE, LearnerSession
 from widgets.app import UNKNOWN_SCENARIO, Atelier
-from widgets.join import BACK_MESSAGE, CONNECTION_LOST, RESUMED_MESSAGE, JoinView
+from widgets.join import BACK_MESSAGE, CONNECTION_LOST, RESUMED_MESSAGE
+from widgets.join_view import JoinView
 
 
 @pytest.fixture
@@ -34,8 +35,6 @@ def workshop(store):
 
 @pytest.fixture
 def make_app(store, catalogue, clock):
-    from conftest import TODAY
-
     def make(query: str | None = None) -> Atelier:
         options = {"seed": 1, "today": TODAY, "clock": clock}
         return Atelier.from_query(query, catalogue, runner_options=options,

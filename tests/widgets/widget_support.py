@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+#: The day every widget test's runner takes as today.
+TODAY = dt.date(2026, 11, 26)
 
 
 def send(widget: Any, content: dict[str, Any]) -> None:
