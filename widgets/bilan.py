@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import traitlets
@@ -26,12 +25,12 @@ from bacasable import reports
 from bacasable.config import BacasableConfig
 from bacasable.loader import Catalogue, load_catalogue
 from bacasable.reports import activity, charts
-from bacasable.store import Store, StoreError
+from bacasable.store import StoreError
 
 from . import downloads
 from ._base import STATIC, Action, MessagePanel, log, module
 from .bilan_view import cell, day_of, history_view, workshop_label, workshop_view
-from .pin_gate import GatedApp, PinGate, guarded
+from .pin_gate import GatedApp, guarded
 
 __all__ = ["Bilan", "BilanPanel", "bilan", "parse_day", "workshop_label"]
 
@@ -127,21 +126,15 @@ class Bilan(GatedApp):
         The workshop of the report shown (None for a period).
     """
 
-    def __init__(
-        self,
-        store: Store | None = None,
-        catalogue: Catalogue | None = None,
-        *,
-        config: BacasableConfig | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    GATE_TITLE = "Bilan des ateliers"
+    GATE_BUTTON = "Ouvrir le bilan"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.panel: BilanPanel | None = None
         self.report: Any = None
         self.workshop: dict[str, Any] | None = None
         self._stem = "bilan"
-        gate = PinGate(title="Bilan des ateliers", button="Ouvrir le bilan")
-        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(*args, **kwargs)
         self.add_class("bas-console-app")
         self.add_class("bas-bilan-app")
 

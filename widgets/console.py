@@ -34,7 +34,7 @@ from ._base import log
 from .board import Board
 from .console_actions import ConsoleActions
 from .console_panel import ConsolePanel, join_card, workshop_card, workshop_rows
-from .pin_gate import GatedApp, PinGate, guarded
+from .pin_gate import GatedApp, guarded
 
 __all__ = ["Console", "console"]
 
@@ -102,7 +102,7 @@ class Console(ConsoleActions, GatedApp):
         self.board: Board | None = None
         self.watcher: RoomWatcher | None = None
         self.workshop_id: int | None = None
-        super().__init__(PinGate(), store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(store, catalogue, config=config, environ=environ, **kwargs)
         self.add_class("bas-console-app")
 
     # --- the store ----------------------------------------------------------------------------

@@ -13,14 +13,12 @@ its comments and layout, and a broken edit is refused with the reasons in French
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import traitlets
 
 from bacasable import scenario_edit
-from bacasable.config import BacasableConfig
 from bacasable.loader import Catalogue, load_catalogue
 from bacasable.runner import Runner
 from bacasable.scenario_edit import (
@@ -31,11 +29,10 @@ from bacasable.scenario_edit import (
     field_list,
 )
 from bacasable.scenario_files import target_folder
-from bacasable.store import Store
 from bacasable.view import screen_view
 
 from ._base import STATIC, MessagePanel, log, module
-from .pin_gate import GatedApp, PinGate, guarded
+from .pin_gate import GatedApp, guarded
 from .screen import ScreenView
 
 MSG_CHOOSE = "Choisissez un scénario."
@@ -135,23 +132,17 @@ class Editor(GatedApp):
         The scenario file opened.
     """
 
-    def __init__(
-        self,
-        store: Store | None = None,
-        catalogue: Catalogue | None = None,
-        *,
-        config: BacasableConfig | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    GATE_TITLE = "Adapter un scénario"
+    GATE_BUTTON = "Ouvrir l'éditeur"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.panel: EditorPanel | None = None
         self.preview: ScreenView | None = None
         self.doc: ScenarioDocument | None = None
         self._run: Runner | None = None
         self._seq = 0
         self._pending: dict[str, Any] | None = None
-        gate = PinGate(title="Adapter un scénario", button="Ouvrir l'éditeur")
-        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(*args, **kwargs)
         self.add_class("bas-editor")
 
     def unlock(self, status: str = "") -> None:

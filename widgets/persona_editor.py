@@ -10,20 +10,17 @@ first local scenario folder's ``personas/`` (else the built-in one), never damag
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import traitlets
 
 from bacasable import persona_edit
-from bacasable.config import BacasableConfig
 from bacasable.loader import Catalogue, load_catalogue
 from bacasable.persona_edit import PersonaEditError
-from bacasable.store import Store
 
 from ._base import Action, ActionWidget, log, module
-from .pin_gate import CONSOLE_CSS, GatedApp, PinGate, guarded
+from .pin_gate import CONSOLE_CSS, GatedApp, guarded
 
 __all__ = ["PersonaEditor", "PersonaPanel"]
 
@@ -96,20 +93,14 @@ class PersonaEditor(GatedApp):
         The persona edited.
     """
 
-    def __init__(
-        self,
-        store: Store | None = None,
-        catalogue: Catalogue | None = None,
-        *,
-        config: BacasableConfig | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    GATE_TITLE = "Personas fictifs"
+    GATE_BUTTON = "Ouvrir l'éditeur de personas"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.panel: PersonaPanel | None = None
         self.data: Any = None
         self._new = False
-        gate = PinGate(title="Personas fictifs", button="Ouvrir l'éditeur de personas")
-        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(*args, **kwargs)
 
     @property
     def folder(self) -> Path:

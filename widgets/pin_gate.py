@@ -212,10 +212,10 @@ class GateKeeper:
 class GatedApp(ipywidgets.VBox):
     """A facilitator's page: nothing but the PIN gate until the right PIN, then :meth:`unlock`.
 
+    Each page names its gate with :attr:`GATE_TITLE` and :attr:`GATE_BUTTON`.
+
     Parameters
     ----------
-    gate : PinGate
-        The gate shown first, titled for the page.
     store : Store, optional
         The outcome store; by default the configured one, opened on first use.
     catalogue : Catalogue, optional
@@ -225,9 +225,13 @@ class GatedApp(ipywidgets.VBox):
         The kernel's environment (``SERVER_NAME`` from Voilà); default: ``os.environ``.
     """
 
+    #: The gate's title: what the page is.
+    GATE_TITLE = "Console de l'animateur"
+    #: The gate's button.
+    GATE_BUTTON = "Ouvrir la console"
+
     def __init__(
         self,
-        gate: PinGate,
         store: Store | None = None,
         catalogue: Catalogue | None = None,
         *,
@@ -240,7 +244,7 @@ class GatedApp(ipywidgets.VBox):
         self._store = store
         self.catalogue = catalogue
         self.unlocked = False
-        self.gate = gate
+        self.gate = gate = PinGate(title=self.GATE_TITLE, button=self.GATE_BUTTON)
         super().__init__([gate], **kwargs)
         self.keeper = GateKeeper(gate, lambda: self.store, self._environ, self.unlock)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,11 @@ from bacasable.config import BacasableConfig
 from bacasable.handout import handout_html, handout_title
 from bacasable.loader import Catalogue
 from bacasable.room_errors import room_sentence, room_stats
-from bacasable.store import Store, StoreError
+from bacasable.store import StoreError
 from bacasable.walkthrough import Walkthrough
 
 from ._base import STATIC, Action, MessagePanel, log, module
-from .pin_gate import GatedApp, PinGate, guarded
+from .pin_gate import GatedApp, guarded
 from .screen import ScreenView
 
 __all__ = ["KEYS", "Projector", "ProjectorPanel", "projector"]
@@ -125,15 +124,10 @@ class Projector(GatedApp):
         The workshop whose room is shown.
     """
 
-    def __init__(
-        self,
-        store: Store | None = None,
-        catalogue: Catalogue | None = None,
-        *,
-        config: BacasableConfig | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    GATE_TITLE = "Projection pas à pas"
+    GATE_BUTTON = "Ouvrir la projection"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.panel: ProjectorPanel | None = None
         self.screen: ScreenView | None = None
         self.walk: Walkthrough | None = None
@@ -141,8 +135,7 @@ class Projector(GatedApp):
         self._room: dict[str, dict[str, Any]] = {}
         self._room_screen: str | None = None
         self._seq = 0
-        gate = PinGate(title="Projection pas à pas", button="Ouvrir la projection")
-        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(*args, **kwargs)
         self.add_class("bas-projection")
 
 

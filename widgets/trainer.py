@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from typing import Any
 
 import traitlets
 
-from bacasable.config import BacasableConfig
-from bacasable.loader import Catalogue
-from bacasable.store import Store
-
 from ._base import Action, ActionWidget, module
 from .editor import EDITOR_CSS, Editor
 from .persona_editor import PersonaEditor
-from .pin_gate import GatedApp, PinGate, guarded
+from .pin_gate import GatedApp, guarded
 
 #: The parts of the page, in the order of the menu: value → label.
 SECTIONS = {"scenarios": "Modifier un scénario", "personas": "Créer ou modifier un persona"}
@@ -53,20 +48,14 @@ class Trainer(GatedApp):
     personas : PersonaEditor or None
     """
 
-    def __init__(
-        self,
-        store: Store | None = None,
-        catalogue: Catalogue | None = None,
-        *,
-        config: BacasableConfig | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    GATE_TITLE = "Adapter les exercices"
+    GATE_BUTTON = "Ouvrir"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.nav: TrainerNav | None = None
         self.scenarios: Editor | None = None
         self.personas: PersonaEditor | None = None
-        gate = PinGate(title="Adapter les exercices", button="Ouvrir")
-        super().__init__(gate, store, catalogue, config=config, environ=environ, **kwargs)
+        super().__init__(*args, **kwargs)
         self.add_class("bas-editor")
 
     def unlock(self, status: str = "") -> None:
