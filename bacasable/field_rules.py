@@ -11,10 +11,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from .field_values import Parsed, join_words, same_value
+from .french_dates import long_date
 from .identifiers import FieldError, is_temporary_nir
 from .schema import FieldSpec, Rule
 
@@ -75,7 +75,7 @@ def _bound(spec: FieldSpec, rule: Rule, value: Any, ctx: FieldContext) -> None:
             limit = ctx.today if rule.value == "today" else dt.date.fromisoformat(str(rule.value))
         except ValueError:
             return
-        shown = format_date(limit, format="long", locale="fr_FR")
+        shown = long_date(limit)
         if low and value < limit:
             raise FieldError("too_small", f"La date doit être le {shown} ou après.")
         if not low and value > limit:

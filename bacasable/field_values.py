@@ -15,12 +15,12 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from stdnum import iban as stdnum_iban
 from stdnum.fr import nir as stdnum_nir
 
 from . import personas
+from .french_dates import long_date
 from .identifiers import FieldError, parse_email, parse_iban, parse_nir, parse_phone
 from .schema import DOCUMENT_LABELS, FieldSpec
 
@@ -267,7 +267,7 @@ def parse_value(spec: FieldSpec, raw: Any, ctx: FieldContext) -> Parsed:
         return Parsed(raw, MASK, raw)
     if kind == "date":
         value = _parse_date(raw)
-        return Parsed(value, format_date(value, format="long", locale="fr_FR"))
+        return Parsed(value, long_date(value))
     if kind == "address":
         parts = _parse_address(raw)
         return Parsed(parts, f"{parts['street']}, {parts['postcode']} {parts['city']}")

@@ -13,6 +13,7 @@ from typing import Any
 
 import traitlets
 
+from bacasable.french_dates import long_date
 from bacasable.join_address import join_url, qr_svg
 from bacasable.loader import Catalogue
 
@@ -36,12 +37,7 @@ def date_text(value: Any) -> str:
             return value
     if not isinstance(value, dt.date):
         return ""
-    try:
-        from babel.dates import format_date
-
-        return format_date(value, format="full", locale="fr_FR")
-    except Exception:  # babel data missing: the ISO date is still readable
-        return value.isoformat()
+    return long_date(value, weekday=True)
 
 
 def spaced(code: str) -> str:

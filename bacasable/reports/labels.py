@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from .. import french_dates
 from ..room import AUTONOMY_CHOICES
 from ..room_errors import ERROR_WORDS
 
@@ -113,10 +114,5 @@ def error_label(kind: str | None) -> str:
 
 
 def long_date(day: dt.date) -> str:
-    """Return a day in French words ("12 novembre 2026"); ISO when Babel has no data."""
-    try:
-        from babel.dates import format_date
-
-        return format_date(day, format="long", locale="fr_FR")
-    except Exception:  # noqa: BLE001 - a missing locale must not break a report
-        return day.isoformat()
+    """Return a day in French words ("12 novembre 2026", "1er mai 2026")."""
+    return french_dates.long_date(day)

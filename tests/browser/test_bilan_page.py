@@ -162,7 +162,7 @@ def test_bilan_of_a_workshop_at_360_px(server, open_page, axe_path):
     page.get_by_label("Pseudonyme d'un apprenant (facultatif)", exact=True).fill("CHLOE")
     page.get_by_role("button", name="Voir le bilan de la période", exact=True).click()
     expect(page.get_by_role("heading", level=2, name=re.compile(
-        "^Bilan des ateliers depuis le 1 novembre 2026"))).to_be_visible(timeout=60_000)
+        "^Bilan des ateliers depuis le 1er novembre 2026"))).to_be_visible(timeout=60_000)
     progress = page.get_by_role("table", name="Progression de CHLOE", exact=True)
     expect(progress.get_by_role("rowheader", name="Chloé", exact=True)).to_have_count(2)
     expect(page.get_by_role("img", name=re.compile("^Graphique en barres : 2 exercices"))

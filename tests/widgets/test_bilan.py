@@ -290,7 +290,7 @@ def test_period_report_progress_difficulty_and_skills(make):
     assert page.panel.form_errors == {} and page.panel.error == ""
     view = page.panel.view
     assert view["kind"] == "period" and view["empty"] == ""
-    assert view["title"] == "Bilan des ateliers du 1 novembre 2026 au 30 novembre 2026"
+    assert view["title"] == "Bilan des ateliers du 1er novembre 2026 au 30 novembre 2026"
     found = tables_of(view)
     assert column(found["workshops"], "Atelier") == ["Atelier CAF et emploi", "Atelier emploi"]
     assert column(found["workshops"], "Date") == ["12 nov. 2026", "26 nov. 2026"]

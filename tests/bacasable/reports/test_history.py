@@ -129,6 +129,8 @@ def test_titles_of_open_periods(shared_synthetic_workshop):
     until = build_history_report(w.store, w.catalogue, until=SECOND)
     assert since.title() == "Bilan des ateliers depuis le 12 novembre 2026"
     assert until.title() == "Bilan des ateliers jusqu'au 26 novembre 2026"
+    first_of_month = build_history_report(w.store, w.catalogue, since=dt.date(2026, 12, 1))
+    assert first_of_month.title() == "Bilan des ateliers depuis le 1er décembre 2026"
 
 
 def test_a_period_without_workshops_gives_empty_tables(shared_synthetic_workshop):
