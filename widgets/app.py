@@ -37,12 +37,22 @@ Listener = Callable[[RunEvent], None]
 
 
 def _load_catalogue() -> tuple[Catalogue, str]:
-    """Load the configured scenario folders; never raise (the problem is told in French)."""
+    """Load the configured scenario folders; never raise (the problem is told in French).
+
+    The learner only plays the exercises: the files are read in a child process, which takes
+    the YAML library and the reading's peak of memory with it when it exits, and no YAML tree
+    is kept for the trainer's checks. Should the child fail, the folders are read here.
+    """
     try:
         from bacasable.config import BacasableConfig
-        from bacasable.loader import load_catalogue
+        from bacasable.loader import load_catalogue, load_catalogue_apart
 
-        return load_catalogue(BacasableConfig().all_scenario_dirs()), ""
+        folders = BacasableConfig().all_scenario_dirs()
+        try:
+            return load_catalogue_apart(folders), ""
+        except Exception:
+            log.exception("could not load the catalogue in a child process: loading it here")
+        return load_catalogue(folders, keep_trees=False), ""
     except Exception:
         log.exception("could not load the catalogue")
         return Catalogue(), LOAD_PROBLEM
@@ -211,7 +221,8 @@ class Atelier(ipywidgets.VBox):
         scenarios = {sid: self._all.scenarios[sid] for sid in scenario_ids
                      if sid in self._all.scenarios}
         self.catalogue = Catalogue(scenarios=scenarios, personas=self._all.personas,
-                                   sources=self._all.sources, overridden=self._all.overridden)
+                                   sources=self._all.sources, overridden=self._all.overridden,
+                                   keeps_trees=self._all.keeps_trees)
         self.catalogue_view.show(self.catalogue)
 
     def show_joined(self) -> None:

@@ -139,3 +139,75 @@ def test_builtin_scenarios_first_screen_renders():
         assert player.screen.view["ui"]["problem"] is None, scenario.id
         send(player.screen, {"action": "hint"})
         assert player.screen.view["ui"]["problem"] is None, scenario.id
+
+
+#: Modules a learner's kernel must not carry: the trainer's and the reports' libraries, the
+#: server, the YAML library (the catalogue is read in a child process).
+NOT_IN_LEARNER_KERNEL = (
+    "ruamel", "faker", "sqlalchemy", "alembic", "pandas", "matplotlib", "openpyxl",
+    "nbconvert", "jupyter_server", "segno",
+)
+
+LEARNER_PAGE = """\
+import json, sys
+from widgets.app import atelier
+from bacasable.autoplay import play_through
+from bacasable.identifiers import FieldError, parse_iban, parse_nir
+
+a = atelier()
+trees, keeps = len(a.catalogue.trees), a.catalogue.keeps_trees
+plain = all(type(p.situation) is dict for p in a.catalogue.personas.values())
+played = []
+for scenario in a.catalogue.scenarios.values():  # every field kind of the built-in exercises
+    assert a.start(scenario.id)
+    played.append(play_through(a.player.runner).finished)
+for bad in ("FR7630006000011234567890188", "2 92 03 59 350 042 00"):  # wrong keys
+    try:
+        (parse_iban if bad.startswith("FR") else parse_nir)(bad)
+    except FieldError:
+        pass
+print(json.dumps({"trees": trees, "keeps": keeps, "plain": plain, "played": played,
+                  "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def test_learner_page_imports_no_trainer_module_nor_yaml_tree(tmp_path):
+    """A learner's kernel, once every built-in exercise is played through, holds none of them.
+
+    Structural: the catalogue keeps no round-trip YAML tree (its models hold plain dicts),
+    and neither the YAML library nor the trainer's, reports' or server's libraries are
+    imported, not even later in the exercise.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "BACASABLE_DATA": str(tmp_path), "BACASABLE_SCENARIOS": "",
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))}
+    for name in ("VOILA_PREHEAT", "VOILA_APP_IP", "SERVER_SOFTWARE"):
+        env.pop(name, None)
+    out = subprocess.run([sys.executable, "-c", LEARNER_PAGE], capture_output=True, text=True,
+                         cwd=root / "notebooks", env=env, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["trees"] == 0 and result["keeps"] is False and result["plain"] is True
+    assert result["played"] and all(result["played"])
+    assert set(NOT_IN_LEARNER_KERNEL) & set(result["modules"]) == set()
+
+
+def test_catalogue_is_loaded_here_when_the_child_fails(monkeypatch, tmp_path):
+    import bacasable.loader
+    from bacasable.config import BUILTIN_SCENARIOS
+    from widgets.app import _load_catalogue
+
+    def failing(folders, timeout=300):
+        raise OSError("no child today")
+
+    monkeypatch.setattr(bacasable.loader, "load_catalogue_apart", failing)
+    monkeypatch.setenv("BACASABLE_SCENARIOS", "")
+    catalogue, problem = _load_catalogue()
+    expected = bacasable.loader.load_catalogue([BUILTIN_SCENARIOS])
+    assert problem == "" and catalogue.trees == {} and not catalogue.keeps_trees
+    assert catalogue.scenarios == expected.scenarios and catalogue.personas == expected.personas
