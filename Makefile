@@ -1,6 +1,6 @@
 # Bac à sable — the two commands of the README, and a few more.
 #   make start   creates .venv if missing, installs, serves the workbook
-#   make test    installs the test needs (Python packages, Chromium, axe-core) and runs every test
+#   make test    installs the test needs (Python packages, Chromium, PostgreSQL, axe-core) and runs every test
 #   make bench   prints the benchmark figures
 
 PYTHON ?= python3
@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: start test bench lint browser-deps clean
+.PHONY: start test bench lint browser-deps postgres-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,13 +31,31 @@ browser-deps: $(STAMP) node_modules/axe-core/axe.min.js
 	  fi; \
 	fi
 
+# The store's tests start their own PostgreSQL server (tests/postgres_server.py): only the
+# programs are needed. Debian's package may create and start a "main" cluster: it is stopped
+# and set to manual start, so that no server is left running for the whole system.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation de PostgreSQL (paquet Debian), pour les tests du stockage…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	    pg_lsclusters -h 2>/dev/null | while read -r version cluster _; do \
+	      pg_ctlcluster "$$version" "$$cluster" stop 2>/dev/null || true; \
+	      echo manual > "/etc/postgresql/$$version/$$cluster/start.conf"; \
+	    done; \
+	  else \
+	    echo "PostgreSQL manque pour les tests du stockage : installez le paquet Debian" \
+	         "« postgresql » (sudo apt-get install postgresql), puis relancez make test."; exit 1; \
+	  fi; \
+	fi
+
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm manque : installez Node.js et npm (paquet Debian « npm »)."; exit 1; }
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
 # The tests never touch the user's own workshop data: a fresh data folder each run.
-test: browser-deps
+test: browser-deps postgres-deps
 	BACASABLE_DATA=$$(mktemp -d) BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 lint: $(STAMP)

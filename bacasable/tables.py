@@ -82,6 +82,8 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):  # noqa: D102
         if value is None:
             return None
+        if value.tzinfo is not None:  # a zone kept by the database (``timestamptz``)
+            return value.astimezone(dt.timezone.utc)
         return value.replace(tzinfo=dt.timezone.utc)
 
 

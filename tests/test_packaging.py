@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _name(requirement: str) -> tuple[str, str]:
-    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    # pip's extras ("psycopg[binary]") have no conda counterpart: the same package, without them.
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", requirement)
     assert match, requirement
     return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
 

@@ -16,10 +16,16 @@ Design, in short (see each method for details):
   Writes on SQLite begin with ``BEGIN IMMEDIATE`` (the write lock is taken at once, so two
   writers queue instead of failing on a lock upgrade); reads begin with ``BEGIN DEFERRED``
   (a consistent snapshot; in WAL mode readers never wait for writers). A learner's click
-  costs one transaction.
+  costs one transaction. PostgreSQL (``READ COMMITTED``) locks the workshop's row where
+  SQLite's database lock mattered: joins of one workshop queue (one learner per pseudonym),
+  and its commands commit in the order of their ids (what :meth:`Store.commands_since` needs).
 * **SQLite settings**: WAL journal, ``busy_timeout`` of 30 s, ``synchronous=NORMAL`` (a
   committed transaction survives the process being killed; only a power cut can lose the
   last ones, never corrupting the file), foreign keys on, ``secure_delete`` on.
+* **PostgreSQL settings**: ``lock_timeout`` of ``BUSY_TIMEOUT``, as SQLite's ``busy_timeout``
+  (PostgreSQL would wait for a lock forever). PostgreSQL refuses NUL characters in a text and
+  ids over 32 bits: on every database, texts lose their NULs (ids with one are refused) and a
+  row asked for by such an id is not found.
 * **Bounded retries.** A write that still meets "database is locked" is retried a few times
   with a growing, jittered pause; then a :class:`StoreError` with a French message is raised.
   No SQLAlchemy error text ever reaches a user (the original error stays in ``__cause__``).

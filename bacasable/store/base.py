@@ -188,15 +188,39 @@ class _Base:
 
 # --- one row by id, inside a transaction ----------------------------------------------------
 
+#: Ids are ``Integer`` columns: 32 bits on PostgreSQL, which refuses to compare them with a
+#: larger number (a typed id) instead of finding no row, as SQLite does.
+_MAX_ID = 2**31 - 1
 
-def _by_id(conn: Connection, table: Table, row_id: Any) -> Row | None:
-    """Return the row of ``table`` (every column) whose ``id`` is ``row_id``, or None."""
-    return conn.execute(select(table).where(table.c.id == row_id)).first()
+
+def _no_such_id(row_id: Any) -> bool:
+    """Tell whether ``row_id`` is an integer too large to be the id of any row."""
+    return isinstance(row_id, int) and not -_MAX_ID - 1 <= row_id <= _MAX_ID
 
 
-def _require(conn: Connection, table: Table, row_id: Any, message: str) -> None:
-    """Raise a StoreError(``message``) when ``table`` has no row with this ``id``."""
-    if conn.scalar(select(table.c.id).where(table.c.id == row_id)) is None:
+def _by_id(conn: Connection, table: Table, row_id: Any, *, lock: bool = False) -> Row | None:
+    """Return the row of ``table`` (every column) whose ``id`` is ``row_id``, or None.
+
+    With ``lock`` the row stays locked until the transaction ends: other locking reads and
+    writes of it wait (``SELECT … FOR NO KEY UPDATE`` on PostgreSQL, which lets rows that refer
+    to it be written meanwhile; on SQLite, ``BEGIN IMMEDIATE`` already locks the database).
+    """
+    if _no_such_id(row_id):
+        return None
+    query = select(table).where(table.c.id == row_id)
+    return conn.execute(query.with_for_update(key_share=True) if lock else query).first()
+
+
+def _require(conn: Connection, table: Table, row_id: Any, message: str, *,
+             lock: bool = False) -> None:
+    """Raise a StoreError(``message``) when ``table`` has no row with this ``id``.
+
+    ``lock``: as for :func:`_by_id`.
+    """
+    if _no_such_id(row_id):
+        raise StoreError(message)
+    query = select(table.c.id).where(table.c.id == row_id)
+    if conn.scalar(query.with_for_update(key_share=True) if lock else query) is None:
         raise StoreError(message)
 
 
@@ -207,4 +231,6 @@ def _insert(conn: Connection, table: Table, **values: Any) -> int:
 
 def _update(conn: Connection, table: Table, row_id: Any, **values: Any) -> int:
     """Update the row of ``table`` whose ``id`` is ``row_id``; return 1, or 0 when it is gone."""
+    if _no_such_id(row_id):
+        return 0
     return conn.execute(update(table).where(table.c.id == row_id).values(**values)).rowcount

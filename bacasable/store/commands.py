@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from .. import tables as t
 from .base import _Base, _insert, _require, _update
 from .errors import MSG_MESSAGE_LONG, MSG_NOT_IN_WORKSHOP, MSG_UNKNOWN_WORKSHOP, StoreError
-from .values import _identifier, _row
+from .values import _identifier, _plain, _row
 
 #: Marker for "the time of the write" in the workshop values of a command.
 _NOW = object()
@@ -31,7 +31,10 @@ class _Commands(_Base):
         now = self.now()
 
         def write(conn: Connection) -> int:
-            _require(conn, t.workshops, workshop_id, MSG_UNKNOWN_WORKSHOP)
+            # The workshop stays locked until the commit: on PostgreSQL too, its commands are
+            # committed in the order of their ids, so that a learner's kernel asking for those
+            # after the last id it saw (commands_since) never misses one committed late.
+            _require(conn, t.workshops, workshop_id, MSG_UNKNOWN_WORKSHOP, lock=True)
             if participant_id is not None:
                 found = conn.scalar(
                     select(t.participants.c.workshop_id).where(
@@ -99,7 +102,7 @@ class _Commands(_Base):
         """
         if not isinstance(text, str):
             raise StoreError(MSG_MESSAGE_LONG)
-        text = text.strip()
+        text = _plain(text).strip()
         if len(text) > t.MESSAGE_LENGTH:
             raise StoreError(MSG_MESSAGE_LONG)
         return self._command(

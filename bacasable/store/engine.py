@@ -60,7 +60,8 @@ def _is_busy(error: BaseException) -> bool:
     code = getattr(getattr(error, "orig", None), "pgcode", None) or getattr(
         getattr(error, "orig", None), "sqlstate", None
     )
-    return code in {"40001", "40P01"}
+    # Serialisation failure, deadlock, lock wait over ``lock_timeout`` (PostgreSQL).
+    return code in {"40001", "40P01", "55P03"}
 
 
 def _backoff(attempt: int) -> float:
@@ -178,6 +179,18 @@ def _make_engine(url: URL) -> tuple[Engine, Path | None]:
         engine = create_engine(
             url, pool_size=1, max_overflow=1, pool_pre_ping=True, pool_recycle=1800
         )
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection, _record) -> None:
+            # PostgreSQL waits for a lock forever by default: wait BUSY_TIMEOUT, like SQLite,
+            # then the write is retried (see _is_busy) and finally reported in French.
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(f"SET lock_timeout = {int(_tunable('BUSY_TIMEOUT') * 1000)}")
+            finally:
+                cursor.close()
+            dbapi_connection.commit()  # a SET inside a transaction rolled back would not last
+
         return engine, None
     return create_engine(url, pool_pre_ping=True), None
 

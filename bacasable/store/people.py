@@ -16,7 +16,7 @@ from .errors import (
     MSG_UNKNOWN_WORKSHOP,
     StoreError,
 )
-from .values import _clean_pseudonym, _participant_dict, _row
+from .values import _clean_pseudonym, _identifier, _participant_dict, _plain, _row
 
 
 class _People(_Base):
@@ -56,12 +56,12 @@ class _People(_Base):
         def _join(conn: Connection) -> tuple[int, bool]:
             now = self.now()
             if workshop_id is not None:
-                closed = conn.execute(
-                    select(t.workshops.c.closed_at).where(t.workshops.c.id == workshop_id)
-                ).first()
-                if closed is None:
+                # Locked: on PostgreSQL two joins of one workshop (as "Marie" and "marie") queue
+                # here, as SQLite's BEGIN IMMEDIATE makes them, and a closing waits for them.
+                workshop = _by_id(conn, t.workshops, workshop_id, lock=True)
+                if workshop is None:
                     raise StoreError(MSG_UNKNOWN_WORKSHOP)
-                if closed[0] is not None:
+                if workshop.closed_at is not None:
                     raise StoreError(MSG_CLOSED_WORKSHOP)
                 known = conn.execute(
                     select(t.participants.c.id, t.participants.c.pseudonym).where(
@@ -220,13 +220,12 @@ class _People(_Base):
         """
         if autonomy not in t.AUTONOMY_LEVELS:
             raise StoreError(MSG_AUTONOMY)
-        text = " ".join(str(note or "").split())[: t.NOTE_LENGTH]
+        text = _plain(" ".join(str(note or "").split()))[: t.NOTE_LENGTH]
+        scenario_id = _identifier(scenario_id, optional=True)
 
         def write(conn: Connection) -> dict[str, Any]:
             now = self.now()
-            found = conn.execute(
-                select(t.participants.c.workshop_id).where(t.participants.c.id == participant_id)
-            ).first()
+            found = _by_id(conn, t.participants, participant_id)
             if found is None:
                 raise StoreError(MSG_UNKNOWN_PARTICIPANT)
             scenario = scenario_id
@@ -240,7 +239,7 @@ class _People(_Base):
                 ).scalar()
             values = {
                 "participant_id": participant_id,
-                "workshop_id": found[0],
+                "workshop_id": found.workshop_id,
                 "scenario_id": scenario,
                 "autonomy": autonomy,
                 "note": text,

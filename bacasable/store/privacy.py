@@ -145,6 +145,8 @@ class _Privacy(_Base):
         With ``secure_delete`` on, deleted rows are overwritten in the database file; the WAL
         may still hold the old pages until it is checkpointed. Waits at most one second for
         readers, and gives up silently otherwise (the next automatic checkpoint will do it).
+        PostgreSQL has no such setting: its deleted rows stay in its files (and its WAL) until
+        the space is reused; nothing is done there.
         """
         if not self._is_sqlite or self._lock_path is None:
             return

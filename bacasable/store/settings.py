@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from .. import tables as t
 from .base import _Base
-from .errors import MSG_IDENTIFIER, StoreError
+from .errors import MSG_IDENTIFIER, MSG_WRITE, StoreError
 
 
 class _Settings(_Base):
@@ -43,8 +43,10 @@ class _Settings(_Base):
         value
             Its value, as text; None removes it.
         """
-        if not isinstance(key, str) or not key or len(key) > 64:
+        if not isinstance(key, str) or not key or len(key) > 64 or "\x00" in key:
             raise StoreError(MSG_IDENTIFIER)
+        if value is not None and "\x00" in str(value):  # PostgreSQL refuses it in a text
+            raise StoreError(MSG_WRITE)
 
         def write(conn: Connection) -> None:
             conn.execute(delete(t.settings).where(t.settings.c.key == key))

@@ -100,11 +100,17 @@ def _parse_date(value: Any) -> dt.date:
 # --- texts and numbers ----------------------------------------------------------------------
 
 
+def _plain(text: str) -> str:
+    """Return a text without NUL characters, which PostgreSQL refuses in any text column."""
+    return text.replace("\x00", "")
+
+
 def _identifier(value: Any, *, optional: bool = False) -> str | None:
     """Check a scenario, screen, field or persona id (a short text) and return it."""
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > t.ID_LENGTH:
+    if (not isinstance(value, str) or not value.strip() or len(value) > t.ID_LENGTH
+            or "\x00" in value):
         raise StoreError(MSG_IDENTIFIER)
     return value.strip()
 
@@ -162,12 +168,15 @@ def _event_row(event: Any) -> dict[str, Any]:
             if not math.isfinite(seconds):
                 raise StoreError(MSG_EVENT)
         hint_level = data.get("hint_level")
-        if hint_level is not None and (isinstance(hint_level, bool) or not isinstance(
-            hint_level, int
-        )):
+        if hint_level is not None and (  # an Integer column: 32 bits on PostgreSQL
+            isinstance(hint_level, bool) or not isinstance(hint_level, int)
+            or not 0 <= hint_level <= 10_000
+        ):
             raise StoreError(MSG_EVENT)
         error_kind = data.get("error_kind")
-        if error_kind is not None and (not isinstance(error_kind, str) or len(error_kind) > 40):
+        if error_kind is not None and (
+            not isinstance(error_kind, str) or len(error_kind) > 40 or "\x00" in error_kind
+        ):
             raise StoreError(MSG_EVENT)
         return {
             "type": kind,

@@ -23,6 +23,7 @@ from .errors import (
 from .values import (
     _identifier,
     _parse_date,
+    _plain,
     _short_list,
     _since,
     _workshop_dict,
@@ -75,12 +76,13 @@ class _Workshops(_Base):
         StoreError
             When a value is not valid.
         """
-        if not isinstance(title, str) or not title.strip() or len(title.strip()) > 200:
+        title = _plain(title).strip() if isinstance(title, str) else ""
+        if not title or len(title) > 200:
             raise StoreError(MSG_TITLE)
         place = "" if place is None else place
-        if not isinstance(place, str) or len(place.strip()) > 200:
+        if not isinstance(place, str) or len(_plain(place).strip()) > 200:
             raise StoreError(MSG_PLACE)
-        place = place.strip()
+        place = _plain(place).strip()
         day = _parse_date(date)
         if (
             isinstance(duration_minutes, bool)
@@ -89,7 +91,7 @@ class _Workshops(_Base):
         ):
             raise StoreError(MSG_DURATION)
         values = {
-            "title": title.strip(),
+            "title": title,
             "place": place,
             "date": day,
             "scenario_ids": _short_list(scenario_ids),

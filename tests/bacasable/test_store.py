@@ -1,4 +1,8 @@
-"""The outcome store: every method of the facade, on an in-memory and on a file database."""
+"""The outcome store: every method of the facade, on SQLite (in memory, a file) and PostgreSQL.
+
+PostgreSQL runs on the server of the test session (``tests/bacasable/conftest.py``); the tests
+of what only PostgreSQL does are in ``test_store_postgres.py``.
+"""
 
 from __future__ import annotations
 
@@ -57,11 +61,29 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture(params=["memory", "file"])
+def new_database(request, tmp_path, where: str) -> str:
+    """Return the URL of a new, empty database: "memory", "file" (SQLite) or "postgres"."""
+    if where == "memory":
+        return "sqlite:///:memory:"
+    if where == "file":
+        return f"sqlite:///{tmp_path / 'b.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=["file", "postgres"])
+def db_url(request, tmp_path) -> str:
+    """A new, empty database that outlives a store: a SQLite file, or a PostgreSQL database."""
+    return new_database(request, tmp_path, request.param)
+
+
+@pytest.fixture(params=["memory", "file", "postgres"])
 def store(request, tmp_path, clock):
-    url = "sqlite:///:memory:" if request.param == "memory" else f"sqlite:///{tmp_path / 'b.sqlite'}"
-    with Store(url, clock=clock) as s:
+    with Store(new_database(request, tmp_path, request.param), clock=clock) as s:
         yield s
+
+
+#: For the tests of what the store does on SQLite only (its ``BEGIN`` statements).
+SQLITE_ONLY = pytest.mark.parametrize("store", ["memory", "file"], indirect=True)
 
 
 @pytest.fixture
@@ -145,6 +167,7 @@ def test_sqlite_connection_settings(tmp_path):
         assert isinstance(s.engine.pool, StaticPool)
 
 
+@SQLITE_ONLY
 def test_writes_begin_immediate_and_reads_deferred(store, workshop):
     seen = []
     sa_event.listen(store.engine, "before_cursor_execute",
@@ -158,8 +181,8 @@ def test_writes_begin_immediate_and_reads_deferred(store, workshop):
 # --- migrations -----------------------------------------------------------------------------
 
 
-def test_upgrade_creates_alembic_version_at_head(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+def test_upgrade_creates_alembic_version_at_head(db_url):
+    url = db_url
     s = Store(url, upgrade=False)
     assert s.revision() is None
     s.upgrade()
@@ -171,8 +194,8 @@ def test_upgrade_creates_alembic_version_at_head(tmp_path):
     s.close()
 
 
-def test_upgrade_twice_is_a_no_op(tmp_path):
-    url = f"sqlite:///{tmp_path / 'twice.sqlite'}"
+def test_upgrade_twice_is_a_no_op(db_url):
+    url = db_url
     with Store(url) as s:
         statements = []
         sa_event.listen(s.engine, "before_cursor_execute",
@@ -185,23 +208,42 @@ def test_upgrade_twice_is_a_no_op(tmp_path):
         assert again.revision() == HEAD_REVISION
 
 
-@pytest.mark.parametrize("where", ["memory", "file"])
-def test_migrated_database_matches_tables_py(tmp_path, where):
-    url = "sqlite:///:memory:" if where == "memory" else f"sqlite:///{tmp_path / 'cmp.sqlite'}"
-    with Store(url) as s, s.engine.connect() as conn:
+@pytest.mark.parametrize("where", ["memory", "file", "postgres"])
+def test_migrated_database_matches_tables_py(request, tmp_path, where):
+    with Store(new_database(request, tmp_path, where)) as s, s.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, t.metadata) == []
 
 
-def test_downgrade_then_upgrade(tmp_path):
+def test_downgrade_then_upgrade(db_url):
     from alembic import command
 
-    url = f"sqlite:///{tmp_path / 'down.sqlite'}"
+    url = db_url
     Store(url).close()
     command.downgrade(alembic_config(url), "base")
     with Store(url) as s:
         assert s.revision() == HEAD_REVISION
         assert s.create_workshop("A", "", "2026-01-01", [])["id"] == 1
+
+
+def test_downgrade_one_revision_and_back_keeps_the_data(db_url, clock):
+    # 0002 adds a column: SQLite copies the table (batch mode), PostgreSQL alters it in place.
+    from alembic import command
+
+    with Store(db_url, clock=clock) as s:
+        w = s.create_workshop("A", "", "2026-01-01", ["caf"])
+        pid = s.join(w["id"], "Marie")["id"]
+        first = s.record_observation(pid, "seul", "ok", scenario_id="caf")["id"]
+    command.downgrade(alembic_config(db_url), "0001")
+    with Store(db_url, upgrade=False, clock=clock) as s:
+        assert s.revision() == "0001"
+        with s.engine.connect() as conn:
+            assert "scenario_id" not in {c["name"] for c in inspect(conn).get_columns("observations")}
+        s.upgrade()
+        assert s.revision() == HEAD_REVISION
+        assert [(o["id"], o["note"], o["scenario_id"]) for o in s.observations(w["id"])] == [
+            (first, "ok", None)]
+        assert s.record_observation(pid, "indices", scenario_id="caf")["id"] == first + 1
 
 
 def test_from_config_creates_the_data_folder(tmp_path, monkeypatch):
@@ -214,8 +256,8 @@ def test_from_config_creates_the_data_folder(tmp_path, monkeypatch):
         assert s.revision() == HEAD_REVISION
 
 
-def test_a_kernel_shares_one_store_per_database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_a_kernel_shares_one_store_per_database(db_url):
+    url = db_url
     first = Store.shared(url)
     assert Store.shared(url) is first
     first.close()
@@ -519,7 +561,8 @@ def test_record_events_is_one_transaction(store, workshop, clock):
     sa_event.listen(store.engine, "commit", lambda conn: commits.append(1))
     store.record_events(aid, [ev(clock, "screen_done", "start", seconds=3.0),
                               ev(clock, "screen_entered", "identity")], screen_index=2)
-    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    sqlite_begin = ["BEGIN IMMEDIATE"] if store.engine.dialect.name == "sqlite" else []
+    assert [s for s in statements if s.startswith("BEGIN")] == sqlite_begin
     assert len(commits) == 1
     assert len([s for s in statements if s.startswith("INSERT INTO events")]) == 2
     assert len([s for s in statements if s.startswith("UPDATE attempts")]) == 1
@@ -767,6 +810,54 @@ def test_deleted_data_is_not_left_in_the_file(tmp_path, clock):
         assert b"Pseudoquisevoit" not in data
 
 
+# --- what PostgreSQL refuses -----------------------------------------------------------------
+
+
+def test_what_postgresql_refuses_is_handled_alike_on_every_database(store, workshop, clock):
+    # PostgreSQL refuses NUL characters in a text and ids over 32 bits, where SQLite stored
+    # them or found no row: the store cleans or checks them first, the same way everywhere.
+    wid = workshop["id"]
+    pid = store.join(wid, "Marie")["id"]
+    aid = store.start_attempt(pid, "france-travail", "alice", 5)
+    made = store.create_workshop("Atelier\x00 emploi", "Salle\x00", "2026-03-02", [])
+    assert (made["title"], made["place"]) == ("Atelier emploi", "Salle")
+    store.send_message(wid, "Bon\x00jour")
+    assert store.workshop(wid)["message"] == "Bonjour"
+    assert store.record_observation(pid, "seul", "ok\x00")["note"] == "ok"
+    for scenario in ("s" * 101, "  ", "caf\x00"):
+        with pytest.raises(StoreError, match="Identifiant non valide"):
+            store.record_observation(pid, "seul", scenario_id=scenario)
+    with pytest.raises(StoreError, match="Identifiant non valide"):
+        store.start_attempt(pid, "caf\x00", "alice", 5)
+    for bad in (ev(clock, "hint_shown", "s", field_id="f", hint_level=2**40),
+                ev(clock, "screen_entered", "s\x00"),
+                ev(clock, "field_error", "s", field_id="f", error_kind="format\x00")):
+        with pytest.raises(StoreError, match="n'est pas reconnu"):
+            store.record_event(aid, bad)
+    with pytest.raises(StoreError, match="Identifiant non valide"):
+        store.set_setting("clé\x00", "v")
+    with pytest.raises(StoreError, match="n'ont pas pu être enregistrées"):
+        store.set_setting("clé", "v\x00")
+    huge = 2**40
+    for call, message in [
+        (lambda: store.workshop(huge), "Cet atelier n'existe pas"),
+        (lambda: store.close_workshop(huge), "Cet atelier n'existe pas"),
+        (lambda: store.join(huge, "Marie"), "Cet atelier n'existe pas"),
+        (lambda: store.reveal_hint(huge), "Cet atelier n'existe pas"),
+        (lambda: store.participant(huge), "Cette personne n'est pas"),
+        (lambda: store.export_participant(huge), "Cette personne n'est pas"),
+        (lambda: store.record_observation(huge, "seul"), "Cette personne n'est pas"),
+        (lambda: store.raise_hand(huge), "Cette personne n'est pas"),
+        (lambda: store.start_attempt(huge, "caf", "alice", 5), "Cette personne n'est pas"),
+        (lambda: store.attempt(huge), "Ce parcours n'est pas"),
+        (lambda: store.record_event(huge, ev(clock, "started")), "Ce parcours n'est pas"),
+    ]:
+        with pytest.raises(StoreError, match=message):
+            call()
+    assert store.heartbeat(huge) is False and store.delete_participant(huge) is False
+    assert count(store, t.events) == 0
+
+
 # --- reports --------------------------------------------------------------------------------
 
 
@@ -852,18 +943,19 @@ def test_an_unexpected_database_error_never_shows_its_text(store, workshop):
 
 def test_driver_errors_are_retried_or_reported_in_french(store, monkeypatch):
     monkeypatch.setattr(store_module, "_backoff", lambda attempt: 0)
+    driver = store.engine.dialect.loaded_dbapi  # sqlite3 or psycopg
     calls = []
 
     def flaky(conn):
         calls.append(1)
         if len(calls) < 3:
-            raise sqlite3.OperationalError("database is locked")
+            raise driver.OperationalError("database is locked")
         return "ok"
 
     assert store._write(flaky) == "ok" and len(calls) == 3
 
     def broken(conn):
-        raise sqlite3.DatabaseError("disk I/O error")
+        raise driver.DatabaseError("disk I/O error")
 
     with pytest.raises(StoreError) as info:
         store._write(broken)
@@ -890,8 +982,8 @@ def test_a_database_from_a_newer_version_is_reported(tmp_path):
     assert "version plus récente" in info.value.message
 
 
-def test_one_store_shared_by_threads(tmp_path, clock):
-    with Store(f"sqlite:///{tmp_path / 'threads.sqlite'}") as s:
+def test_one_store_shared_by_threads(db_url, clock):
+    with Store(db_url) as s:
         w = s.create_workshop("Atelier", "", "2026-03-02", [])
         errors: list[BaseException] = []
 
