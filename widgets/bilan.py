@@ -22,8 +22,6 @@ from typing import Any
 import traitlets
 
 from bacasable import reports
-from bacasable.config import BacasableConfig
-from bacasable.loader import Catalogue, load_catalogue
 from bacasable.reports import activity, charts
 from bacasable.store import StoreError
 
@@ -36,9 +34,6 @@ __all__ = ["Bilan", "BilanPanel", "bilan", "parse_day", "workshop_label"]
 
 MSG_STORE = "Les résultats des ateliers sont inaccessibles. Fermez cette page et relancez " \
     "Bac à sable."
-MSG_CATALOGUE = (
-    "Des exercices n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
-)
 MSG_CHOOSE = "Choisissez un atelier dans la liste."
 MSG_NO_REPORT = "Affichez d'abord un bilan."
 MSG_REPORT = "Le bilan n'a pas pu être calculé. Réessayez dans un instant."
@@ -145,7 +140,7 @@ class Bilan(GatedApp):
         self.unlocked = True
         problem = ""
         if self.catalogue is None:
-            self.catalogue, problem = _load_catalogue(self.config)
+            self.catalogue, problem = self.load_catalogue()
         self.panel = BilanPanel()
         self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
         self.children = [self.panel]
@@ -355,13 +350,6 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def _load_catalogue(config: BacasableConfig) -> tuple[Catalogue, str]:
-    try:
-        catalogue = load_catalogue(config.all_scenario_dirs())
-    except Exception:
-        log.exception("bilan: could not load the catalogue")
-        return Catalogue(), MSG_CATALOGUE
-    return catalogue, (MSG_CATALOGUE if catalogue.errors else "")
 
 
 def bilan() -> Bilan:

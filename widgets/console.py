@@ -43,9 +43,6 @@ POLL_SECONDS = 0.4
 #: Seconds between two full reads of the room (idle and waiting times).
 REFRESH_SECONDS = 5.0
 
-MSG_CATALOGUE = (
-    "Des exercices n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
-)
 MSG_POLL = "La salle n'a pas pu être mise à jour. Nouvel essai dans un instant…"
 
 
@@ -123,7 +120,7 @@ class Console(ConsoleActions, GatedApp):
         self.unlocked = True
         problem = ""
         if self.catalogue is None:
-            self.catalogue, problem = _load_catalogue(self.config)
+            self.catalogue, problem = self.load_catalogue()
         self.panel = ConsolePanel(form=form_options(self.catalogue))
         self.panel.on_action(guarded(self.handle, self._failed))
         self.board = Board()
@@ -291,18 +288,6 @@ class Console(ConsoleActions, GatedApp):
         super().close()
 
 
-def _load_catalogue(config: BacasableConfig) -> tuple[Catalogue, str]:
-    """Load the configured scenario folders; never raise (the problem is told in French)."""
-    try:
-        from bacasable.loader import load_catalogue
-
-        catalogue = load_catalogue(config.all_scenario_dirs())
-    except Exception:
-        log.exception("console: could not load the catalogue")
-        return Catalogue(), MSG_CATALOGUE
-    for finding in catalogue.errors:
-        log.warning("catalogue: %s", finding)
-    return catalogue, (MSG_CATALOGUE if catalogue.errors else "")
 
 
 def console() -> Console:

@@ -19,7 +19,6 @@ from typing import Any
 import traitlets
 
 from bacasable import scenario_edit
-from bacasable.loader import Catalogue, load_catalogue
 from bacasable.runner import Runner
 from bacasable.scenario_edit import (
     FIELD_KIND_NAMES,
@@ -31,15 +30,12 @@ from bacasable.scenario_edit import (
 from bacasable.scenario_files import target_folder
 from bacasable.view import screen_view
 
-from ._base import STATIC, MessagePanel, log, module
+from ._base import STATIC, MessagePanel, module
 from .pin_gate import GatedApp, guarded
 from .screen import ScreenView
 
 MSG_CHOOSE = "Choisissez un scénario."
 MSG_UNKNOWN = "Ce scénario n'existe pas."
-MSG_CATALOGUE = (
-    "Des scénarios n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
-)
 MSG_NO_PREVIEW = "L'aperçu n'est pas à jour : le scénario modifié n'est pas valable."
 MSG_NO_PERSONA = "Aperçu impossible : aucun personnage de ce scénario n'est disponible."
 MSG_SAVED = "Modifications enregistrées dans {name}."
@@ -152,7 +148,7 @@ class Editor(GatedApp):
         self.unlocked = True
         problem = ""
         if self.catalogue is None:
-            self.catalogue, problem = self._load()
+            self.catalogue, problem = self.load_catalogue()
         self.panel = EditorPanel(choices=self._choices())
         self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
         self.preview = ScreenView()
@@ -161,14 +157,6 @@ class Editor(GatedApp):
         self.children = [self.panel]
         self.gate.close()
         self.panel.say(status, problem)
-
-    def _load(self) -> tuple[Catalogue, str]:
-        try:
-            cat = load_catalogue(self.config.all_scenario_dirs())
-        except Exception:
-            log.exception("editor: could not load the catalogue")
-            return Catalogue(), MSG_CATALOGUE
-        return cat, (MSG_CATALOGUE if cat.errors else "")
 
     def _choices(self) -> list[dict[str, Any]]:
         assert self.catalogue is not None
@@ -434,7 +422,7 @@ class Editor(GatedApp):
     def reload(self) -> None:
         """Read the scenario folders again (after a save, or a persona saved elsewhere)."""
         assert self.panel is not None
-        cat, problem = self._load()
+        cat, problem = self.load_catalogue()
         if not problem:
             self.catalogue = cat
             self.panel.choices = self._choices()

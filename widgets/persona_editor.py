@@ -16,10 +16,9 @@ from typing import Any
 import traitlets
 
 from bacasable import persona_edit
-from bacasable.loader import Catalogue, load_catalogue
 from bacasable.persona_edit import PersonaEditError
 
-from ._base import Action, ActionWidget, log, module
+from ._base import Action, ActionWidget, module
 from .pin_gate import CONSOLE_CSS, GatedApp, guarded
 
 __all__ = ["PersonaEditor", "PersonaPanel"]
@@ -123,11 +122,8 @@ class PersonaEditor(GatedApp):
         self.panel.say(status, problem)
 
     def _reload(self) -> str:
-        try:
-            self.catalogue = load_catalogue(self.config.all_scenario_dirs())
-        except Exception:
-            log.exception("persona editor: could not load the catalogue")
-            self.catalogue = Catalogue()
+        self.catalogue, problem = self.load_catalogue()
+        if problem and not self.catalogue.sources:  # nothing could be read at all
             return MSG_CATALOGUE
         bad = [f for f in self.catalogue.errors if Path(f.path).parent.name == "personas"]
         return MSG_CATALOGUE if bad else ""

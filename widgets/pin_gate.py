@@ -35,6 +35,9 @@ MSG_WRONG_PIN = "Ce code PIN n'est pas le bon. Réessayez."
 MSG_PIN_MISMATCH = "Les deux codes ne sont pas identiques. Tapez-les à nouveau."
 MSG_PIN_EXISTS = "Un code PIN est déjà choisi : tapez-le pour ouvrir la console."
 MSG_PIN_SAVED = "Code PIN enregistré. Il vous sera demandé à chaque ouverture de la console."
+MSG_CATALOGUE = (
+    "Des exercices n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
+)
 MSG_STORE = (
     "Les résultats de l'atelier sont inaccessibles. Fermez cette page et relancez Bac à sable."
 )
@@ -255,6 +258,25 @@ class GatedApp(ipywidgets.VBox):
             Path(self.config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
             self._store = Store.shared(self.config.db_url)
         return self._store
+
+    def load_catalogue(self) -> tuple[Catalogue, str]:
+        """Read the configured scenario folders; never raise.
+
+        Returns
+        -------
+        Catalogue
+            What could be read (empty when nothing could).
+        str
+            A French message when a file could not be read, else "".
+        """
+        from bacasable.loader import load_catalogue
+
+        try:
+            catalogue = load_catalogue(self.config.all_scenario_dirs())
+        except Exception:
+            log.exception("%s: could not load the catalogue", type(self).__name__)
+            return Catalogue(), MSG_CATALOGUE
+        return catalogue, (MSG_CATALOGUE if catalogue.errors else "")
 
     def unlock(self, status: str = "") -> None:
         """Open the page once the PIN is right (each page says what it shows)."""

@@ -22,9 +22,7 @@ from typing import Any
 
 import traitlets
 
-from bacasable.config import BacasableConfig
 from bacasable.handout import handout_html, handout_title
-from bacasable.loader import Catalogue
 from bacasable.room_errors import room_sentence, room_stats
 from bacasable.store import StoreError
 from bacasable.walkthrough import Walkthrough
@@ -52,9 +50,6 @@ MOVES = ("next_field", "prev_field", "next_screen", "prev_screen")
 MSG_CHOOSE = "Choisissez un exercice et un persona."
 MSG_UNKNOWN = "Cet exercice ou ce persona n'existe pas."
 MSG_ROOM = "Ce que la salle a fait n'a pas pu être lu."
-MSG_CATALOGUE = (
-    "Des exercices n'ont pas pu être chargés : vérifiez-les avec « bacasable validate »."
-)
 
 PROJECTOR_CSS = "".join(
     (STATIC / name).read_text(encoding="utf-8")
@@ -148,7 +143,7 @@ class Projector(GatedApp):
         self.unlocked = True
         problem = ""
         if self.catalogue is None:
-            self.catalogue, problem = _load_catalogue(self.config)
+            self.catalogue, problem = self.load_catalogue()
         self.panel = ProjectorPanel(choices=self._choices(), workshops=self._workshops())
         self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
         self.screen = ScreenView()
@@ -302,15 +297,6 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def _load_catalogue(config: BacasableConfig) -> tuple[Catalogue, str]:
-    try:
-        from bacasable.loader import load_catalogue
-
-        catalogue = load_catalogue(config.all_scenario_dirs())
-    except Exception:
-        log.exception("projector: could not load the catalogue")
-        return Catalogue(), MSG_CATALOGUE
-    return catalogue, (MSG_CATALOGUE if catalogue.errors else "")
 
 
 def projector() -> Projector:
