@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout that is not installed
     sys.path.insert(0, str(ROOT))
 
-from bacasable.config import BacasableConfig  # noqa: E402
-from bacasable.serve import (  # noqa: E402
+from bacasable.common.config import BacasableConfig  # noqa: E402
+from bacasable.server.serve import (  # noqa: E402
     LEARNER_NOTEBOOK,
     learner_url,
     start_server,
@@ -107,7 +107,7 @@ def free_port() -> int:
 
 
 class Server:
-    """The real server (``bacasable.serve.start_server``) on a folder, a free port, a temp data dir.
+    """The real server (``bacasable.server.serve.start_server``): a folder, a free port, a data dir.
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ class Server:
         return found
 
     def waiting_for_a_page(self) -> int:
-        """Kernels whose query-string child is connected to the server (widgets.app, preheat)."""
+        """Kernels whose query-string child is connected (widgets.learner.app, preheat)."""
         ready = 0
         for kernel in self.kernels():
             with contextlib.suppress(psutil.Error):

@@ -1,9 +1,10 @@
 """Event-to-board latency with 30 learners, and the store's write throughput on SQLite.
 
 **Latency.** 30 learner *processes* (``multiprocessing``, spawn), each with a
-:class:`~bacasable.workshop.LearnerSession` on one temporary SQLite file, join one workshop and
+:class:`~bacasable.workshop.session.LearnerSession` on one temporary SQLite file, join one workshop
+and
 play the real France Travail scenario at a human pace: one action every 0.5-2 s (random), the
-answers of :func:`bacasable.autoplay.answers_for_screen`, sometimes a screen sent empty (errors)
+answers of :func:`bacasable.run.autoplay.answers_for_screen`, sometimes a screen sent empty (errors)
 or a hint asked; a finished run starts again. Each action runs inside ``session.batch()`` (one
 transaction, as the learner's page does) and each learner also calls ``session.poll_once()``
 about every second (commands, heartbeat), as its kernel does. Every action that changes the
@@ -45,7 +46,7 @@ PLAY_SECONDS = 60.0
 BASELINE_SECONDS = 30.0
 #: One action every PACE seconds (uniform), as a person reading and typing on a phone.
 PACE = (0.5, 2.0)
-#: How often a learner's kernel polls the store (``widgets.join.WorkshopLink`` interval).
+#: How often a learner's kernel polls the store (``widgets.learner.join.WorkshopLink`` interval).
 LEARNER_POLL = 1.0
 #: Of the actions: a screen sent empty (errors), a hint asked; the rest: the right answers.
 EMPTY_SHARE, HINT_SHARE = 0.10, 0.08
@@ -64,10 +65,10 @@ START_TIMEOUT = 150.0
 
 def _worker(index: int, tasks: Any, results: Any) -> None:
     """A learner's process: imports once, then runs the tasks it is sent until ``None``."""
-    import bacasable.autoplay  # noqa: F401 - import now, before the clock runs
-    import bacasable.runner  # noqa: F401
+    import bacasable.run.autoplay  # noqa: F401 - import now, before the clock runs
+    import bacasable.run.runner  # noqa: F401
     import bacasable.store  # noqa: F401
-    import bacasable.workshop  # noqa: F401
+    import bacasable.workshop.session  # noqa: F401
 
     results.put(("ready", index, None))
     while True:
@@ -98,10 +99,10 @@ def _sleep_polling(session: Any, until: float, last_poll: list[float]) -> None:
 def _learn(index: int, url: str, code: str, scenario: Any, personas: list[Any], start_at: float,
            stop_at: float, seed: int) -> dict[str, Any]:
     """Join, wait for ``start_at``, play until ``stop_at``; return the stamped actions."""
-    from bacasable.autoplay import answers_for_screen
-    from bacasable.runner import Runner
+    from bacasable.run.autoplay import answers_for_screen
+    from bacasable.run.runner import Runner
     from bacasable.store import Store
-    from bacasable.workshop import LearnerSession
+    from bacasable.workshop.session import LearnerSession
 
     rng = random.Random(seed)
     store = Store(url)
@@ -162,7 +163,7 @@ def _learn(index: int, url: str, code: str, scenario: Any, personas: list[Any], 
 def _write(index: int, url: str, workshop_id: int, batch: int, start_at: float,
            stop_at: float) -> dict[str, Any]:
     """Record events in a loop from ``start_at`` to ``stop_at``; return counts and durations."""
-    from bacasable.events import RunEvent
+    from bacasable.run.events import RunEvent
     from bacasable.store import Store
 
     store = Store(url)
@@ -258,9 +259,9 @@ def _shows(tile: tuple[int, int, int, int] | None, wanted: tuple[int, int, int, 
 
 def latency(pool: Pool, n: int, seconds: float, catalogue: Any, folder: Path) -> dict[str, Any]:
     """Play ``n`` learners for ``seconds`` while the board polls; return the figures."""
-    from bacasable.room import RoomWatcher
     from bacasable.store import Store
-    from widgets.console import POLL_SECONDS, REFRESH_SECONDS
+    from bacasable.workshop.room import RoomWatcher
+    from widgets.facilitator.console import POLL_SECONDS, REFRESH_SECONDS
 
     url = f"sqlite:///{folder / f'latency-{n}.sqlite'}"
     store = Store(url)
@@ -382,8 +383,8 @@ def _print_latency(r: dict[str, Any]) -> None:
 
 
 def main() -> dict[str, Any]:
-    from bacasable.config import BUILTIN_SCENARIOS
-    from bacasable.loader import load_catalogue
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.scenario.loader import load_catalogue
 
     header(f"Event to board with {LEARNERS} learner processes, against 1 learner (SQLite)")
     catalogue = load_catalogue([BUILTIN_SCENARIOS])

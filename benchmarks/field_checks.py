@@ -1,4 +1,4 @@
-"""``bacasable.fields.check_field`` on 1 MB inputs, for every field kind, against a normal value.
+"""``bacasable.run.fields.check_field`` on 1 MB inputs, every field kind, against a normal value.
 
 Whatever a page sends reaches ``check_field`` (a learner pasting a whole document, a broken or
 hostile client): the check must stay cheap. For each kind of field, the time of one check with
@@ -27,11 +27,11 @@ TODAY = dt.date(2026, 11, 26)
 
 def _setup() -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
     """The specs of every kind, a context (Karim, a code sent), normal and huge values."""
-    from bacasable.config import BUILTIN_SCENARIOS
-    from bacasable.fields import FieldContext
-    from bacasable.loader import load_catalogue
-    from bacasable.personas import documents, iban, nir
-    from bacasable.schema import FieldKind, FieldSpec
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.personas.derived import documents, iban, nir
+    from bacasable.run.fields import FieldContext
+    from bacasable.scenario.loader import load_catalogue
+    from bacasable.scenario.schema import FieldKind, FieldSpec
 
     persona = load_catalogue([BUILTIN_SCENARIOS]).personas[PERSONA]
     doc = documents(persona)[0]
@@ -78,7 +78,7 @@ def times(x: float) -> str:
 
 
 def main() -> dict:
-    from bacasable.fields import check_field
+    from bacasable.run.fields import check_field
 
     header("check_field: 1 MB inputs against a normal value, every field kind")
     specs, ctx, normal, huge = _setup()

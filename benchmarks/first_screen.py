@@ -1,6 +1,7 @@
 """Time to the first usable screen in Chromium: the learner's notebook against one Button.
 
-Two folders are served one after the other, each with ``bacasable.serve.start_server`` and the
+Two folders are served one after the other, each with ``bacasable.server.serve.start_server`` and
+the
 same settings (a preheated pool for ``atelier.ipynb``, of the configured size): one holds a copy of
 ``notebooks/atelier.ipynb``; the baseline's ``atelier.ipynb`` only displays one
 ``ipywidgets.Button`` (same name, so that it gets the same preheated pool). For each, N fresh page

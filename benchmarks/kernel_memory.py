@@ -2,7 +2,7 @@
 
 1. Kernels started with jupyter_client's ``KernelManager`` (the project's Python, the same
    environment as the server gives its kernels): one runs
-   ``from widgets.app import atelier; a = atelier(); display(a)`` then
+   ``from widgets.learner.app import atelier; a = atelier(); display(a)`` then
    ``a.start('france-travail-inscription', 'karim')``; the other
    ``import ipywidgets; display(ipywidgets.Button())``.
 2. The path of a real page: the server (``start_server``, preheated pool) serves the learner's
@@ -47,7 +47,7 @@ from benchmarks._support import (
 TARGET = 1.3
 SCENARIO, PERSONA = "france-travail-inscription", "karim"
 LEARNER = [
-    "from widgets.app import atelier\na = atelier()\ndisplay(a)",
+    "from widgets.learner.app import atelier\na = atelier()\ndisplay(a)",
     f"a.start({SCENARIO!r}, {PERSONA!r})",
 ]
 BARE = ["import ipywidgets\ndisplay(ipywidgets.Button())"]
@@ -73,8 +73,8 @@ def quiet(pid: int, window: float = 0.5) -> bool:
 
 
 def kernel_env(data_dir: Path) -> dict[str, str]:
-    from bacasable.config import BacasableConfig
-    from bacasable.serve import settings_env, voila_env
+    from bacasable.common.config import BacasableConfig
+    from bacasable.server.serve import settings_env, voila_env
 
     env = voila_env(os.environ)
     env.update(settings_env(BacasableConfig(

@@ -48,8 +48,8 @@ SEED = 6
 
 def _paths() -> dict[str, list[tuple[str, list[str]]]]:
     """Each built-in scenario's expected path: (screen id, field ids), end screen last."""
-    from bacasable.config import BUILTIN_SCENARIOS
-    from bacasable.loader import load_catalogue
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.scenario.loader import load_catalogue
 
     catalogue = load_catalogue([BUILTIN_SCENARIOS])
     skip = {"connexion", "code-connexion", "inscription-automatique", "inscription-impossible"}
@@ -63,8 +63,8 @@ def generate(path: Path, target: int) -> dict[str, int]:
     """Fill a new SQLite store at ``path`` with about ``target`` events; return the counts."""
     from sqlalchemy import insert
 
-    from bacasable import tables as t
     from bacasable.store import Store
+    from bacasable.store import tables as t
 
     rng = random.Random(SEED)
     paths = _paths()
@@ -179,15 +179,15 @@ def child(kind: str, db: str, repeats: int) -> dict[str, Any]:
     """Run one measure ``repeats`` times in this process; return its times and peak RSS."""
     from sqlalchemy import select
 
-    from bacasable import tables as t
     from bacasable.reports import build_history_report, build_workshop_report
     from bacasable.store import Store
+    from bacasable.store import tables as t
 
     store = Store(f"sqlite:///{db}")
     catalogue = None
     if kind != "select":
-        from bacasable.config import BUILTIN_SCENARIOS
-        from bacasable.loader import load_catalogue
+        from bacasable.common.config import BUILTIN_SCENARIOS
+        from bacasable.scenario.loader import load_catalogue
 
         catalogue = load_catalogue([BUILTIN_SCENARIOS])
     imports_mb = _peak_mb()

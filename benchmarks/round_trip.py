@@ -18,7 +18,7 @@ import shutil
 import sys
 from typing import Any
 
-from bacasable.autoplay import answers_for_screen
+from bacasable.run.autoplay import answers_for_screen
 from benchmarks._support import (
     NOTEBOOKS,
     PHONE,
@@ -72,9 +72,9 @@ _TIME_CLICK = """async ([button, slot, shown]) => {
 
 
 def _runner() -> Any:
-    from bacasable.config import BUILTIN_SCENARIOS
-    from bacasable.loader import load_catalogue
-    from bacasable.runner import Runner
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.run.runner import Runner
+    from bacasable.scenario.loader import load_catalogue
 
     cat = load_catalogue([BUILTIN_SCENARIOS])
     return Runner(cat.scenarios[SCENARIO], cat.personas[PERSONA])

@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-from bacasable.schema import Persona, Scenario
+from bacasable.scenario.schema import Persona, Scenario
 
 # Tests never write into the user's own data folder (make test sets its own too).
 os.environ.setdefault("BACASABLE_DATA", tempfile.mkdtemp(prefix="bacasable-tests-"))

@@ -34,9 +34,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.events import RunEvent
-from bacasable.loader import Catalogue, load_catalogue
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.run.events import RunEvent
+from bacasable.scenario.loader import Catalogue, load_catalogue
 from bacasable.store import Store
 
 CAF = "caf-prime-activite"

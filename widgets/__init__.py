@@ -1,1 +1,1 @@
-"""The learner's widgets: thin anywidget views over a :class:`bacasable.runner.Runner`."""
+"""Views over the core: the learner's, facilitator's and trainer's pages, and shared pieces."""

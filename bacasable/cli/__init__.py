@@ -13,8 +13,9 @@ import sys
 
 from traitlets.config import Application
 
-from .. import __version__
-from ..config import BacasableConfig
+from bacasable import __version__
+from bacasable.common.config import BacasableConfig
+
 from .command import start_subcommand
 from .reports import ReportCommand
 from .scenarios import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from traitlets import Unicode
 from traitlets.config import Application, catch_config_error
 
-from .. import __version__
-from ..config import BacasableConfig
+from bacasable import __version__
+from bacasable.common.config import BacasableConfig
 
 __all__ = ["ALIASES", "Command", "start_subcommand"]
 

@@ -12,7 +12,7 @@ from .command import ALIASES
 from .store import StoreCommand
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from bacasable.store import Store
 
 __all__ = ["ReportCommand", "find_workshop"]
 
@@ -27,8 +27,8 @@ def find_workshop(store: Store, text: str) -> dict[str, Any] | None:
 
     A join code is tried first: a code of six digits would otherwise be read as a number.
     """
-    from ..store import StoreError
-    from ..store.values import normalise_join_code
+    from bacasable.store import StoreError
+    from bacasable.store.values import normalise_join_code
 
     code = normalise_join_code(text)
     if code is not None:
@@ -65,8 +65,8 @@ class ReportCommand(StoreCommand):
 
     def start(self) -> None:
         """Run the command."""
-        from ..loader import load_catalogue
-        from ..reports.workshop_report import build_workshop_report
+        from bacasable.reports.workshop_report import build_workshop_report
+        from bacasable.scenario.loader import load_catalogue
 
         if len(self.extra_args) != 1:
             self.fail(f"Donnez un atelier, par son code ou son numéro : {USAGE}", 2)
@@ -95,9 +95,9 @@ class ReportCommand(StoreCommand):
 
     def _writers(self, report: Any, catalogue: Any) -> list[tuple[str, Callable[[], Any], str]]:
         """Return what to write: (target, function writing it, French words once written)."""
-        from ..reports import exports
-        from ..reports.activity import activity_frame, activity_report
-        from ..reports.html_report import write_report_html
+        from bacasable.reports import exports
+        from bacasable.reports.activity import activity_frame, activity_report
+        from bacasable.reports.html_report import write_report_html
 
         def activity_file() -> Path:
             frame = activity_frame(activity_report(report.workshop, report, catalogue))

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from traitlets import Bool, Int, Unicode
 
-from ..config import BacasableConfig
-from ..loader import Catalogue, Finding, load_catalogue, load_model
-from ..schema import Persona, Scenario
+from bacasable.common.config import BacasableConfig
+from bacasable.scenario.loader import Catalogue, Finding, load_catalogue, load_model
+from bacasable.scenario.schema import Persona, Scenario
+
 from .command import ALIASES, Command
 
 __all__ = [
@@ -59,8 +60,8 @@ class ValidateCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..checks import check_catalogue
-        from ..lint import lint_catalogue
+        from bacasable.authoring.checks import check_catalogue
+        from bacasable.authoring.lint import lint_catalogue
 
         cat = _load_paths(list(self.extra_args), self.settings)
         findings = cat.findings + check_catalogue(cat) + lint_catalogue(cat)
@@ -83,7 +84,7 @@ class ServeCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..serve import serve
+        from bacasable.server.serve import serve
 
         self.exit(serve(self.settings, NOTEBOOKS, open_browser=self.open_browser))
 
@@ -101,7 +102,7 @@ class SchemaCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..scenario_files import _write, schema_text
+        from bacasable.authoring.files import _write, schema_text
 
         text = schema_text(Persona if self.personas else Scenario)
         if not self.output:
@@ -124,7 +125,7 @@ class DraftPersonaCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..persona_draft import draft_persona, persona_to_yaml
+        from bacasable.personas.draft import draft_persona, persona_to_yaml
 
         print(persona_to_yaml(draft_persona(self.seed, sex=self.sex, age=self.age)), end="")
 
@@ -143,7 +144,7 @@ class HandoutCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..handout import write_handout
+        from bacasable.workshop.handout import write_handout
 
         if len(self.extra_args) != 1:
             print("Donnez un scénario : bacasable handout SCENARIO --persona ID --html FICHIER")
@@ -177,7 +178,7 @@ class NewCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..scenario_files import ScenarioFileError, copy_variant, target_folder
+        from bacasable.authoring.files import ScenarioFileError, copy_variant, target_folder
 
         if len(self.extra_args) != 1 or not self.source:
             print("Donnez le nouvel identifiant et le scénario copié : "
@@ -205,7 +206,7 @@ class ExportCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..scenario_files import ScenarioFileError, _write, export_bundle
+        from bacasable.authoring.files import ScenarioFileError, _write, export_bundle
 
         if len(self.extra_args) != 1:
             print("Donnez un scénario : bacasable export ID --output FICHIER.yaml")
@@ -237,7 +238,7 @@ class ImportCommand(Command):
 
     def start(self) -> None:
         """Run the command."""
-        from ..scenario_files import ScenarioFileError, import_bundle, target_folder
+        from bacasable.authoring.files import ScenarioFileError, import_bundle, target_folder
 
         if len(self.extra_args) != 1:
             print("Donnez un fichier : bacasable import FICHIER [--into DOSSIER]")

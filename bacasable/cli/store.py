@@ -17,7 +17,7 @@ from traitlets import Bool, Unicode
 from .command import ALIASES, Command, start_subcommand
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from bacasable.store import Store
 
 __all__ = [
     "DbCommand",
@@ -44,7 +44,7 @@ class StoreCommand(Command):
 
     def open_store(self, **kwargs: Any) -> Store:
         """Open the configured store (``kwargs`` go to :meth:`Store.from_config`), or fail."""
-        from ..store import Store, StoreError
+        from bacasable.store import Store, StoreError
 
         try:
             return Store.from_config(self.settings, **kwargs)
@@ -56,7 +56,7 @@ class StoreCommand(Command):
     @contextlib.contextmanager
     def store_errors(self) -> Iterator[None]:
         """Fail with the French message of a :class:`~bacasable.store.StoreError` raised inside."""
-        from ..store import StoreError
+        from bacasable.store import StoreError
 
         try:
             yield
@@ -79,8 +79,8 @@ class PinCommand(StoreCommand):
 
     def start(self) -> None:
         """Run the command."""
-        from ..pin import has_pin
-        from ..pin_policy import set_facilitator_pin
+        from bacasable.workshop.pin import has_pin
+        from bacasable.workshop.pin_policy import set_facilitator_pin
 
         with self.open_store() as store:
             with self.store_errors():

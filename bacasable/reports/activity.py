@@ -21,8 +21,8 @@ from typing import Any, get_args
 
 import pandas as pd
 
-from ..schema import LEVEL_LABELS, Subtheme
-from ..workshop_form import DEFAULT_THEME, EQUIPMENT, THEMES
+from bacasable.scenario.schema import LEVEL_LABELS, Subtheme
+from bacasable.workshop.form import DEFAULT_THEME, EQUIPMENT, THEMES
 
 __all__ = [
     "ACTIVITY_FIELDS",
@@ -237,7 +237,8 @@ def activity_report(
     report
         Its :class:`~bacasable.reports.WorkshopReport` (who did what).
     catalogue
-        The scenarios (:class:`~bacasable.loader.Catalogue`), for their titles and sub-themes.
+        The scenarios (:class:`~bacasable.scenario.loader.Catalogue`), for their titles and
+        sub-themes.
     counts
         What the facilitator counted, keys of :data:`COUNT_FIELDS` (``total``, ``women``,
         ``age_25_39``…); without them the breakdowns are « non renseigné » and the total is

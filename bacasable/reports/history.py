@@ -105,7 +105,7 @@ def build_history_report(
     store
         The outcome store (:class:`~bacasable.store.Store`).
     catalogue
-        The scenarios (:class:`~bacasable.loader.Catalogue`): titles and competences.
+        The scenarios (:class:`~bacasable.scenario.loader.Catalogue`): titles and competences.
     since, until
         First and last day of the period; None leaves that end open.
     pseudonym

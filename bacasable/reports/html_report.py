@@ -1,6 +1,6 @@
 """A workshop's report as one static HTML page, made by nbconvert, to keep or print.
 
-As for the printable handout (:mod:`bacasable.handout`), a notebook is built in memory with
+As for the printable handout (:mod:`bacasable.workshop.handout`), a notebook is built in memory with
 only outputs (HTML blocks, no code) and converted by nbconvert's ``basic`` template with the
 inputs left out, inside a page of our own: ``lang="fr"``, no script, nothing loaded from the
 internet. Tables are real HTML tables with a caption and column headers; charts are PNG images
@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..static_page import notebook_html
+from bacasable.common.static_page import notebook_html
+
 from . import charts
 from .exports import write_bytes
 from .labels import COLUMN_LABELS

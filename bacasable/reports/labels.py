@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from .. import french_dates
-from ..room import AUTONOMY_CHOICES
-from ..room_errors import ERROR_WORDS
+from bacasable.common import french_dates
+from bacasable.workshop.room import AUTONOMY_CHOICES
+from bacasable.workshop.room_errors import ERROR_WORDS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -49,7 +49,7 @@ def screen_skills(catalogue: Any) -> dict[tuple[str, str], tuple[str, ...]]:
     Parameters
     ----------
     catalogue
-        The scenarios (:class:`~bacasable.loader.Catalogue`), or None.
+        The scenarios (:class:`~bacasable.scenario.loader.Catalogue`), or None.
 
     Returns
     -------

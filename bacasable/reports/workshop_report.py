@@ -79,7 +79,7 @@ def build_workshop_report(store: Any, workshop_id: int, catalogue: Any) -> Works
     workshop_id
         The workshop.
     catalogue
-        The scenarios (:class:`~bacasable.loader.Catalogue`) for titles, screen order and
+        The scenarios (:class:`~bacasable.scenario.loader.Catalogue`) for titles, screen order and
         field labels; an exercise it no longer has is shown by its ids.
 
     Returns

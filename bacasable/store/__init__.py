@@ -30,7 +30,7 @@ Design, in short (see each method for details):
   with a growing, jittered pause; then a :class:`StoreError` with a French message is raised.
   No SQLAlchemy error text ever reaches a user (the original error stays in ``__cause__``).
 * **Migrations on open.** :meth:`Store.upgrade` (called by the constructor) applies the
-  Alembic revisions of :mod:`bacasable.migrations` in one write transaction, under a file lock
+  Alembic revisions of :mod:`bacasable.store.migrations` in one write transaction, under a file lock
   next to a SQLite database (an advisory lock on PostgreSQL): kernels opening the store at
   the same time wait for each other and the later ones find the schema up to date.
 

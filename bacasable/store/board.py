@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base
 from .values import _as_utc
 

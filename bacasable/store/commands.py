@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base, _insert, _require, _update
 from .errors import MSG_MESSAGE_LONG, MSG_NOT_IN_WORKSHOP, MSG_UNKNOWN_WORKSHOP, StoreError
 from .values import _identifier, _plain, _row

@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from ..migrations import HEAD_REVISION, VERSION_TABLE
 from .errors import MSG_TOO_NEW, StoreError
+from .migrations import HEAD_REVISION, VERSION_TABLE
 
 #: How long SQLite waits for another kernel's write lock before giving up (seconds).
 BUSY_TIMEOUT = 30.0
@@ -220,7 +220,7 @@ def _migrate(conn: Connection) -> None:
     from alembic import command
     from alembic.util import CommandError
 
-    from ..migrations import alembic_config
+    from .migrations import alembic_config
 
     try:
         command.upgrade(alembic_config(connection=conn), "head")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import tables as t
+from . import tables as t
 
 
 class StoreError(Exception):

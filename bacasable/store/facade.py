@@ -47,7 +47,7 @@ class Store(
 
     @classmethod
     def from_config(cls, config: Any, **kwargs: Any) -> Store:
-        """Open the store of a :class:`~bacasable.config.BacasableConfig`, creating its data folder.
+        """Open the store of a :class:`~bacasable.common.config.BacasableConfig` (makes its folder).
 
         Parameters
         ----------

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base, _by_id, _insert, _update
 from .errors import (
     MSG_AUTONOMY,

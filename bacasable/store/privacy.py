@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base, _by_id
 from .engine import _busy_timeout_pragma
 from .errors import MSG_RETENTION, MSG_UNKNOWN_PARTICIPANT, StoreError

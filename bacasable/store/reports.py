@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.sql import Select
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base
 from .errors import MSG_UNKNOWN_WORKSHOP, StoreError
 

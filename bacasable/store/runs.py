@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, literal, select
 from sqlalchemy.engine import Connection
 
-from .. import tables as t
-from ..events import RunEvent
+from bacasable.run.events import RunEvent
+
+from . import tables as t
 from .base import _Base, _insert, _require, _update
 from .errors import MSG_UNKNOWN_ATTEMPT, MSG_UNKNOWN_PARTICIPANT, StoreError
 from .values import _check_count, _event_row, _identifier, _row, _since
@@ -159,7 +160,7 @@ class _Runs(_Base):
         ``hint_shown`` events, ``current_screen`` = the last screen id seen, ``finished_at`` /
         ``abandoned_at`` on a ``finished`` / ``abandoned`` event, ``screen_index`` /
         ``screen_count`` when given, ``updated_at`` = now. Only the fields of
-        :class:`~bacasable.events.RunEvent` are stored: ids, kinds, counts and times.
+        :class:`~bacasable.run.events.RunEvent` are stored: ids, kinds, counts and times.
 
         Parameters
         ----------

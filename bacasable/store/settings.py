@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base
 from .errors import MSG_IDENTIFIER, MSG_WRITE, StoreError
 

@@ -9,8 +9,9 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
-from .. import tables as t
-from ..events import EventType, RunEvent
+from bacasable.run.events import EventType, RunEvent
+
+from . import tables as t
 from .errors import (
     MSG_DATE,
     MSG_EVENT,
@@ -27,7 +28,7 @@ from .errors import (
 #: The characters of a join code: capitals and digits without 0/O, 1/I/L (easy to misread).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
-#: The event types a run emits (from :data:`bacasable.events.EventType`).
+#: The event types a run emits (from :data:`bacasable.run.events.EventType`).
 EVENT_TYPES = frozenset(get_args(EventType))
 
 #: Autonomy levels, as the facilitator's console may label them.

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Row
 
-from .. import tables as t
+from . import tables as t
 from .base import _Base, _by_id, _insert, _require
 from .engine import _tunable
 from .errors import (

@@ -11,7 +11,7 @@ import pytest
 import synthetic_reports as synthetic
 
 from bacasable.cli import main
-from bacasable.config import BacasableConfig
+from bacasable.common.config import BacasableConfig
 from bacasable.store import Store
 
 

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from bacasable import pin
 from bacasable.cli import main
 from bacasable.cli.store import parse_retention
-from bacasable.config import BacasableConfig
-from bacasable.migrations import HEAD_REVISION
+from bacasable.common.config import BacasableConfig
 from bacasable.store import Store, StoreError
+from bacasable.store.migrations import HEAD_REVISION
+from bacasable.workshop import pin
 
 
 @pytest.fixture(autouse=True)

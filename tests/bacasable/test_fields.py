@@ -1,4 +1,4 @@
-"""Tests of bacasable.fields: every kind, every rule, expected values, personal data, junk."""
+"""Tests of bacasable.run.fields: every kind, every rule, expected values, personal data, junk."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum.fr import nir as stdnum_nir
 
-from bacasable import fields, personas
-from bacasable.fields import FieldContext, FieldResult, check_field, looks_like_real_data
-from bacasable.identifiers import rib_key
-from bacasable.schema import (
+from bacasable.identifiers.parsing import rib_key
+from bacasable.personas import derived as personas
+from bacasable.run import fields
+from bacasable.run.fields import FieldContext, FieldResult, check_field, looks_like_real_data
+from bacasable.scenario.schema import (
     Address,
     Bank,
     Birth,

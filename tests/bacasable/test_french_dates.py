@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bacasable.french_dates import long_date
+from bacasable.common.french_dates import long_date
 
 
 @pytest.mark.parametrize(("day", "plain", "full"), [

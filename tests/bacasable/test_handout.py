@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bacasable.cli import main
-from bacasable.handout import handout_html, handout_title, write_handout
-from bacasable.loader import load_catalogue
-from bacasable.view import SIMULATION_NOTICE
-from bacasable.walkthrough import Walkthrough
+from bacasable.run.view import SIMULATION_NOTICE
+from bacasable.scenario.loader import load_catalogue
+from bacasable.workshop.handout import handout_html, handout_title, write_handout
+from bacasable.workshop.walkthrough import Walkthrough
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from bacasable import lint
-from bacasable.checks import check_catalogue
+from bacasable.authoring import lint
+from bacasable.authoring.checks import check_catalogue
 from bacasable.cli import main
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import Catalogue, load_catalogue, load_model
-from bacasable.schema import Persona, Scenario
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.scenario.loader import Catalogue, load_catalogue, load_model
+from bacasable.scenario.schema import Persona, Scenario
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
 TODAY = dt.date(2026, 11, 26)
@@ -133,7 +133,7 @@ GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide-scenarios.md"
 def test_guide_mentions_every_field_kind_and_rule():
     import typing
 
-    from bacasable.schema import FieldKind, RuleName
+    from bacasable.scenario.schema import FieldKind, RuleName
 
     text = GUIDE.read_text(encoding="utf-8")
     missing = [name for name in (*typing.get_args(FieldKind), *typing.get_args(RuleName))
@@ -144,8 +144,8 @@ def test_guide_mentions_every_field_kind_and_rule():
 def test_guide_worked_example_is_valid_and_karim_can_finish_it():
     from ruamel.yaml import YAML
 
-    from bacasable.autoplay import play_through
-    from bacasable.runner import Runner
+    from bacasable.run.autoplay import play_through
+    from bacasable.run.runner import Runner
 
     text = GUIDE.read_text(encoding="utf-8")
     section = text.split("## 7.", 1)[1]

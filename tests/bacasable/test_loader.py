@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from bacasable.checks import check_catalogue
-from bacasable.loader import load_catalogue
+from bacasable.authoring.checks import check_catalogue
+from bacasable.scenario.loader import load_catalogue
 
 GOOD = """\
 id: essai
@@ -152,7 +152,7 @@ def test_treeless_catalogue_locates_by_reading_again(tmp_path):
 
 
 def test_catalogue_loaded_apart_is_the_same(tmp_path):
-    from bacasable.loader import load_catalogue_apart
+    from bacasable.scenario.loader import load_catalogue_apart
 
     write(tmp_path, "casse.yaml", "id: x\ntitle: [oops\n")
     folders = [BUILTIN, tmp_path]
@@ -167,7 +167,7 @@ def test_catalogue_loaded_apart_raises_when_the_child_fails(monkeypatch):
 
     import pytest
 
-    from bacasable import loader
+    from bacasable.scenario import loader
 
     monkeypatch.setattr(loader, "_LOAD_CHILD", "import sys; sys.exit('broken')")
     with pytest.raises(subprocess.CalledProcessError) as exc:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bacasable import config
-from bacasable.config import BacasableConfig
-from bacasable.loader import load_catalogue
-from bacasable.persona_edit import (
+from bacasable.authoring.persona_edit import (
     MSG_PHONE,
     PersonaEditError,
     new_draft,
@@ -18,6 +15,9 @@ from bacasable.persona_edit import (
     set_texts,
     texts_of,
 )
+from bacasable.common import config
+from bacasable.common.config import BacasableConfig
+from bacasable.scenario.loader import load_catalogue
 
 
 def test_persona_folder_prefers_the_first_local_folder(tmp_path):

@@ -1,4 +1,4 @@
-"""Tests of bacasable.personas: NIR, RIB/IBAN, values by path, documents, drafting."""
+"""Tests of bacasable.personas.derived: NIR, RIB/IBAN, values by path, documents, drafting."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum.fr import nir as stdnum_nir
 
-from bacasable import personas as P
-from bacasable.loader import load_catalogue, load_model
-from bacasable.schema import Bank, Document, Persona
+from bacasable.personas import derived as P
+from bacasable.scenario.loader import load_catalogue, load_model
+from bacasable.scenario.schema import Bank, Document, Persona
 
 ROOT = Path(__file__).resolve().parents[2]
 

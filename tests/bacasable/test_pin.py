@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
-from bacasable import pin
 from bacasable.store import Store, StoreError
+from bacasable.workshop import pin
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from collections import Counter
 
 import pytest
 
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import load_catalogue
-from bacasable.runner import Runner
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.run.runner import Runner
+from bacasable.scenario.loader import load_catalogue
 from bacasable.store import DISCONNECTED_AFTER, Store
-from bacasable.workshop import LearnerSession
+from bacasable.workshop.session import LearnerSession
 
 LEARNERS = 30
 SCENARIO = "france-travail-inscription"
@@ -37,10 +37,10 @@ WORKERS = textwrap.dedent(
     import random
     import traceback
 
-    from bacasable.autoplay import answers_for_screen
-    from bacasable.runner import Runner
+    from bacasable.run.autoplay import answers_for_screen
+    from bacasable.run.runner import Runner
     from bacasable.store import Store
-    from bacasable.workshop import LearnerSession
+    from bacasable.workshop.session import LearnerSession
 
 
     class Collect(logging.Handler):
@@ -188,12 +188,12 @@ KILLED_LEARNER = textwrap.dedent(
     import sys
     import time
 
-    from bacasable.autoplay import answers_for_screen
-    from bacasable.config import BUILTIN_SCENARIOS
-    from bacasable.loader import load_catalogue
-    from bacasable.runner import Runner
+    from bacasable.run.autoplay import answers_for_screen
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.scenario.loader import load_catalogue
+    from bacasable.run.runner import Runner
     from bacasable.store import Store
-    from bacasable.workshop import LearnerSession
+    from bacasable.workshop.session import LearnerSession
 
     catalogue = load_catalogue([BUILTIN_SCENARIOS])
     session = LearnerSession(Store(sys.argv[1]))
@@ -287,7 +287,7 @@ def test_facilitator_kernel_restart_loses_nothing(room, workers, catalogue):
             session.join(workshop["join_code"], name)
             runner = Runner(scenario, persona, seed=1)
             session.attach(runner)
-            from bacasable.autoplay import answers_for_screen
+            from bacasable.run.autoplay import answers_for_screen
 
             for _ in range(steps):
                 with session.batch():

@@ -7,13 +7,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bacasable import join_address, pin, pin_policy
-from bacasable.events import RunEvent
-from bacasable.join_address import default_host, join_url, qr_svg, validate_host
-from bacasable.loader import Catalogue
-from bacasable.pin import PinLockedError
-from bacasable.pin_policy import check_facilitator_pin, page_opened_on_this_computer
-from bacasable.room import (
+from bacasable.run.events import RunEvent
+from bacasable.scenario.loader import Catalogue
+from bacasable.store import Store, StoreError
+from bacasable.workshop import join_address, pin, pin_policy
+from bacasable.workshop.form import validate_workshop_form
+from bacasable.workshop.join_address import default_host, join_url, qr_svg, validate_host
+from bacasable.workshop.pin import PinLockedError
+from bacasable.workshop.pin_policy import check_facilitator_pin, page_opened_on_this_computer
+from bacasable.workshop.room import (
     RoomWatcher,
     duration_text,
     format_tile,
@@ -23,8 +25,6 @@ from bacasable.room import (
     screen_choices,
     screen_text,
 )
-from bacasable.store import Store, StoreError
-from bacasable.workshop_form import validate_workshop_form
 
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
 

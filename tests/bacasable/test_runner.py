@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bacasable.runner import Runner
+from bacasable.run.runner import Runner
 
 
 class Clock:
@@ -76,7 +76,7 @@ def test_branch_to_ending_screen_finishes(scenario, persona):
 def test_branch_taken_when_condition_holds(scenario, persona):
     data = scenario.model_dump()
     data["screens"][0]["fields"][0].pop("expected")
-    from bacasable.schema import Scenario
+    from bacasable.scenario.schema import Scenario
 
     run, _, _ = make(Scenario.model_validate(data), persona)
     assert run.submit({"status": "rsa"})

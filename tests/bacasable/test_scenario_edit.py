@@ -6,15 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import load_catalogue
-from bacasable.scenario_edit import (
+from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
+from bacasable.authoring.scenario_structure import (
     FIELD_KIND_NAMES,
-    ScenarioDocument,
-    ScenarioFileError,
     add_field,
     add_screen,
-    editable_texts,
     field_list,
     move_field,
     move_screen,
@@ -22,6 +18,8 @@ from bacasable.scenario_edit import (
     remove_screen,
     slug,
 )
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.scenario.loader import load_catalogue
 
 SOURCE = BUILTIN_SCENARIOS / "caf-prime-activite.yaml"
 HINT = ("screens", 0, "fields", 0, "hints", 0)

@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from bacasable.cli import main
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import load_catalogue
-from bacasable.scenario_files import (
+from bacasable.authoring.files import (
     ScenarioFileError,
     copy_variant,
     export_bundle,
     import_bundle,
 )
+from bacasable.cli import main
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.scenario.loader import load_catalogue
 
 SOURCE = BUILTIN_SCENARIOS / "caf-prime-activite.yaml"
 
@@ -83,8 +83,8 @@ def test_new_refuses_a_file_already_there(folder):
 
 
 def test_new_goes_to_scenarios_without_bacasable_scenarios(monkeypatch, tmp_path):
-    from bacasable.config import BacasableConfig
-    from bacasable.scenario_files import target_folder
+    from bacasable.authoring.files import target_folder
+    from bacasable.common.config import BacasableConfig
 
     monkeypatch.delenv("BACASABLE_SCENARIOS", raising=False)
     assert target_folder(BacasableConfig()) == BUILTIN_SCENARIOS
@@ -149,7 +149,7 @@ def test_import_checks_everything_before_writing(folder, tmp_path):
 
 def test_a_hand_written_bundle_is_imported_too(folder, tmp_path):
     cat = load_catalogue([BUILTIN_SCENARIOS])
-    from bacasable.scenario_files import _yaml
+    from bacasable.authoring.files import _yaml
 
     data = _yaml().load(export_bundle(cat, "caf-prime-activite"))
     data["personas"] = []  # the personas are already known

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from bacasable.autoplay import play_through
-from bacasable.checks import check_catalogue
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import load_catalogue
-from bacasable.runner import Runner
+from bacasable.authoring.checks import check_catalogue
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.run.autoplay import play_through
+from bacasable.run.runner import Runner
+from bacasable.scenario.loader import load_catalogue
 
 CATALOGUE = load_catalogue([BUILTIN_SCENARIOS])
 PAIRS = [(s, p) for s in sorted(CATALOGUE.scenarios) for p in CATALOGUE.scenarios[s].personas]

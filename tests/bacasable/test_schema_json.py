@@ -4,11 +4,11 @@ import json
 
 import pytest
 
+from bacasable.authoring.files import SCHEMA_DIR, SCHEMA_FILES, schema_text
 from bacasable.cli import main
-from bacasable.config import BUILTIN_SCENARIOS
-from bacasable.loader import load_catalogue
-from bacasable.scenario_files import SCHEMA_DIR, SCHEMA_FILES, schema_text
-from bacasable.schema import Persona, Scenario
+from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.scenario.loader import load_catalogue
+from bacasable.scenario.schema import Persona, Scenario
 
 
 @pytest.mark.parametrize("model", [Scenario, Persona], ids=["scenario", "persona"])

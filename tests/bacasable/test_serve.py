@@ -1,4 +1,4 @@
-"""The workbook server: real Voilà processes started by bacasable.serve, checked over HTTP.
+"""The workbook server: real Voilà processes started by bacasable.server.serve, checked over HTTP.
 
 One server is shared by the module (starting one costs a few seconds): a tiny notebook folder
 (ipywidgets only), a preheated pool of 1 kernel for atelier.ipynb, kernels culled after 3 s idle.
@@ -24,15 +24,8 @@ import psutil
 import pytest
 import requests
 
-from bacasable.config import BacasableConfig
-from bacasable.network import (
-    LEARNER_NOTEBOOK,
-    addresses_message,
-    lan_addresses,
-    learner_url,
-    wait_until_listening,
-)
-from bacasable.serve import (
+from bacasable.common.config import BacasableConfig
+from bacasable.server.serve import (
     PREHEAT_DENYLIST,
     SHARE_DIR,
     TEMPLATE,
@@ -41,6 +34,13 @@ from bacasable.serve import (
     start_server,
     voila_argv,
     voila_env,
+)
+from bacasable.workshop.network import (
+    LEARNER_NOTEBOOK,
+    addresses_message,
+    lan_addresses,
+    learner_url,
+    wait_until_listening,
 )
 
 IDLE_TIMEOUT = 3
@@ -444,7 +444,7 @@ def test_serve_refuses_a_busy_port(tmp_path, capsys):
 def test_server_module_runs_as_a_program(tmp_path):
     # The command start_server() runs must import from any working directory.
     out = subprocess.run(
-        [sys.executable, "-c", "import bacasable.serve as s; print(s.TEMPLATE)"],
+        [sys.executable, "-c", "import bacasable.server.serve as s; print(s.TEMPLATE)"],
         env=voila_env(),
         cwd=tmp_path,
         capture_output=True,

@@ -23,10 +23,8 @@ from sqlalchemy import exc, func, inspect, select
 from sqlalchemy.pool import StaticPool
 
 import bacasable.store as store_module
-from bacasable import tables as t
-from bacasable.config import BacasableConfig
-from bacasable.events import RunEvent
-from bacasable.migrations import HEAD_REVISION, alembic_config
+from bacasable.common.config import BacasableConfig
+from bacasable.run.events import RunEvent
 from bacasable.store import (
     DISCONNECTED_AFTER,
     JOIN_ALPHABET,
@@ -35,6 +33,8 @@ from bacasable.store import (
     new_join_code,
     normalise_join_code,
 )
+from bacasable.store import tables as t
+from bacasable.store.migrations import HEAD_REVISION, alembic_config
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 

@@ -20,9 +20,9 @@ import textwrap
 import pytest
 from sqlalchemy import func, select
 
-from bacasable import tables as t
-from bacasable.migrations import HEAD_REVISION
 from bacasable.store import Store
+from bacasable.store import tables as t
+from bacasable.store.migrations import HEAD_REVISION
 
 LEARNERS = 30
 EVENTS_EACH = 50
@@ -39,7 +39,7 @@ WORKERS = textwrap.dedent(
     import traceback
 
     import bacasable.store as store_module
-    from bacasable.events import RunEvent
+    from bacasable.run.events import RunEvent
     from bacasable.store import Store
 
 
@@ -165,7 +165,7 @@ KILLED_LEARNER = textwrap.dedent(
     """
     import sys
 
-    from bacasable.events import RunEvent
+    from bacasable.run.events import RunEvent
     from bacasable.store import Store
 
     store = Store(sys.argv[1])

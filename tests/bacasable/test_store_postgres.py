@@ -34,9 +34,9 @@ from synthetic_reports import FIRST_DAY, SECOND_DAY, Clock, build_synthetic
 from test_store import T0
 
 import bacasable.store as store_module
-from bacasable import tables as t
 from bacasable.reports import build_history_report, build_workshop_report, load_frames
 from bacasable.store import Store, StoreError, utcnow
+from bacasable.store import tables as t
 
 #: The learner and opener processes of ``test_store_concurrency.py`` (a fixture).
 workers = concurrency.workers

@@ -1,8 +1,8 @@
 import datetime as dt
 
-from bacasable.runner import Runner
-from bacasable.schema import FieldSpec
-from bacasable.view import SIMULATION_NOTICE, closing_words, password_rules, screen_view
+from bacasable.run.runner import Runner
+from bacasable.run.view import SIMULATION_NOTICE, closing_words, password_rules, screen_view
+from bacasable.scenario.schema import FieldSpec
 
 
 def test_view_of_first_screen(scenario, persona):
@@ -26,7 +26,7 @@ def test_errors_and_hints_appear_in_view(scenario, persona):
 
 
 def test_receipt_has_number_and_closing_words(scenario, persona):
-    from bacasable.autoplay import play_through
+    from bacasable.run.autoplay import play_through
 
     run = Runner(scenario, persona, seed=1)
     assert play_through(run).finished

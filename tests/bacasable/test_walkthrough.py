@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bacasable.events import RunEvent
-from bacasable.loader import load_catalogue
-from bacasable.room_errors import room_sentence, room_stats
-from bacasable.schema import FieldSpec
+from bacasable.run.events import RunEvent
+from bacasable.scenario.loader import load_catalogue
+from bacasable.scenario.schema import FieldSpec
 from bacasable.store import Store
-from bacasable.walkthrough import Walkthrough, field_callout
+from bacasable.workshop.room_errors import room_sentence, room_stats
+from bacasable.workshop.walkthrough import Walkthrough, field_callout
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 TODAY = dt.date(2026, 11, 26)

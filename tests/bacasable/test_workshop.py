@@ -7,8 +7,11 @@ import sys
 
 import pytest
 
-from bacasable.autoplay import answers_for_screen
-from bacasable.commands import (
+from bacasable.run.autoplay import answers_for_screen
+from bacasable.run.events import RunEvent
+from bacasable.run.runner import Runner
+from bacasable.store import Store, StoreError
+from bacasable.workshop.commands import (
     GoTo,
     HandAnswered,
     Pause,
@@ -17,10 +20,7 @@ from bacasable.commands import (
     parse_command,
     room_state,
 )
-from bacasable.events import RunEvent
-from bacasable.runner import Runner
-from bacasable.store import Store, StoreError
-from bacasable.workshop import (
+from bacasable.workshop.session import (
     MSG_NO_CODE,
     MSG_UNREACHABLE,
     Joined,
@@ -359,7 +359,7 @@ def test_events_carry_nothing_typed(session, store, scenario, persona):
 
 
 def test_the_core_imports_neither_widgets_nor_the_store():
-    code = ("import sys, bacasable.workshop; "
+    code = ("import sys, bacasable.workshop.session; "
             "print(','.join(m for m in ('ipywidgets', 'anywidget', 'sqlalchemy') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

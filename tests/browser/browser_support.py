@@ -1,8 +1,8 @@
 """Helpers of the real-browser tests: the workbook server, and a learner who reads the page.
 
 The learner finds every field by its visible label or its role, as a new user would; what to
-type comes from a core :class:`~bacasable.runner.Runner` played alongside with
-:func:`bacasable.autoplay.answers_for_screen`, except the codes, read on the simulated phone or
+type comes from a core :class:`~bacasable.run.runner.Runner` played alongside with
+:func:`bacasable.run.autoplay.answers_for_screen`, except the codes, read on the simulated phone or
 mailbox of the page.
 """
 
@@ -22,13 +22,13 @@ import psutil
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from bacasable.autoplay import answers_for_screen
-from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
-from bacasable.loader import Catalogue, load_catalogue
-from bacasable.personas import documents
-from bacasable.runner import Runner
-from bacasable.schema import FieldSpec, Screen
-from bacasable.serve import learner_url, start_server, wait_until_listening
+from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
+from bacasable.personas.derived import documents
+from bacasable.run.autoplay import answers_for_screen
+from bacasable.run.runner import Runner
+from bacasable.scenario.loader import Catalogue, load_catalogue
+from bacasable.scenario.schema import FieldSpec, Screen
+from bacasable.server.serve import learner_url, start_server, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -124,7 +124,7 @@ class Workbook:
     def warm_kernels(self) -> int:
         """Preheated kernels waiting for a page: their notebook ran up to the query string.
 
-        Under Voilà with preheating, ``widgets.app`` reads the query string in a child process
+        Under Voilà with preheating, ``widgets.learner.app`` reads the query string in a child process
         that connects to the server's ``/voila/query`` websocket and waits: such a connected
         child means that kernel has done everything it can before the request.
         """
@@ -618,7 +618,7 @@ def layout_problems(page: Page, min_target_px: float = 44) -> list[str]:
 
 def covering_runs(cat: Catalogue) -> list[tuple[str, str]]:
     """(scenario, persona) runs that, together, visit every screen the personas can reach."""
-    from bacasable.autoplay import play_through
+    from bacasable.run.autoplay import play_through
 
     runs = []
     for scenario in cat.scenarios.values():

@@ -1,6 +1,6 @@
 """Fixtures of the real-browser tests: one workbook server, one Chromium, phone-sized pages.
 
-- ``workbook``: the real server (``bacasable.serve.start_server``, as ``bacasable serve`` runs
+- ``workbook``: the real server (``bacasable.server.serve.start_server``, as ``bacasable serve`` runs
   it: the project's ``notebooks/`` folder, the template, a preheated pool of the configured size)
   on a free port, with a temporary ``BACASABLE_DATA``. Started once for the session.
 - ``browser``: Debian's Chromium (``BACASABLE_CHROMIUM``, default ``/usr/bin/chromium``), headless,

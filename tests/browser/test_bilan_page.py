@@ -28,10 +28,9 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, update
 from synthetic_reports import FIRST_DAY, Clock, build_synthetic
 
-from bacasable import tables
-from bacasable.network import LEARNER_NOTEBOOK
-from bacasable.pin_policy import set_facilitator_pin
-from bacasable.store import Store
+from bacasable.store import Store, tables
+from bacasable.workshop.network import LEARNER_NOTEBOOK
+from bacasable.workshop.pin_policy import set_facilitator_pin
 
 pytestmark = pytest.mark.browser
 

@@ -22,11 +22,11 @@ from browser_support import (
 )
 from playwright.sync_api import expect
 
-from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
-from bacasable.network import LEARNER_NOTEBOOK
-from bacasable.pin_policy import set_facilitator_pin
-from bacasable.serve import start_server
+from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
+from bacasable.server.serve import start_server
 from bacasable.store import Store
+from bacasable.workshop.network import LEARNER_NOTEBOOK
+from bacasable.workshop.pin_policy import set_facilitator_pin
 
 pytestmark = pytest.mark.browser
 

@@ -31,9 +31,9 @@ from browser_support import (
 )
 from playwright.sync_api import Locator, Page, expect
 
-from bacasable.network import LEARNER_NOTEBOOK
-from bacasable.pin_policy import set_facilitator_pin
 from bacasable.store import Store
+from bacasable.workshop.network import LEARNER_NOTEBOOK
+from bacasable.workshop.pin_policy import set_facilitator_pin
 
 pytestmark = pytest.mark.browser
 

@@ -15,10 +15,10 @@ import pytest
 from browser_support import PAGE_TIMEOUT_MS, STEP_TIMEOUT_MS, catalogue
 from playwright.sync_api import expect
 
-from bacasable.network import LEARNER_NOTEBOOK
-from bacasable.pin_policy import set_facilitator_pin
 from bacasable.store import Store
-from bacasable.walkthrough import Walkthrough
+from bacasable.workshop.network import LEARNER_NOTEBOOK
+from bacasable.workshop.pin_policy import set_facilitator_pin
+from bacasable.workshop.walkthrough import Walkthrough
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # the package may not be installed (tests run fro
 
 from widget_support import TODAY  # noqa: E402
 
-from bacasable.schema import Persona, Scenario  # noqa: E402
+from bacasable.scenario.schema import Persona, Scenario  # noqa: E402
 
 
 class Clock:
@@ -107,7 +107,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def player(w_scenario: Scenario, w_persona: Persona, clock: Clock):
-    from widgets.player import ScenarioPlayer
+    from widgets.learner.player import ScenarioPlayer
 
     return ScenarioPlayer(w_scenario, w_persona,
                           runner_options={"seed": 1, "today": TODAY, "clock": clock})

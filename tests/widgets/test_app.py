@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from widget_support import send
 
-from bacasable.loader import Catalogue, Finding
-from widgets.app import (
+from bacasable.scenario.loader import Catalogue, Finding
+from widgets.learner.app import (
     START_PROBLEM,
     UNKNOWN_PERSONA,
     UNKNOWN_SCENARIO,
@@ -14,8 +14,8 @@ from widgets.app import (
     _query_string,
     atelier,
 )
-from widgets.catalogue import BROKEN_MESSAGE, CatalogueView, scenario_cards
-from widgets.player import ScenarioPlayer
+from widgets.learner.catalogue import BROKEN_MESSAGE, CatalogueView, scenario_cards
+from widgets.learner.player import ScenarioPlayer
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_unknown_ids_show_the_catalogue_politely(catalogue, query, message):
 
 
 def test_start_failure_is_told_politely(catalogue, monkeypatch):
-    import widgets.app as module
+    import widgets.learner.app as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -122,8 +122,8 @@ def test_atelier_loads_the_configured_catalogue(monkeypatch, tmp_path):
 
 def test_builtin_scenarios_first_screen_renders():
     """Every built-in scenario shows its first screen (skipped while there are none)."""
-    from bacasable.config import BacasableConfig
-    from bacasable.loader import load_catalogue
+    from bacasable.common.config import BacasableConfig
+    from bacasable.scenario.loader import load_catalogue
 
     cat = load_catalogue(BacasableConfig().all_scenario_dirs()[:1])
     if not cat.scenarios:
@@ -150,9 +150,9 @@ NOT_IN_LEARNER_KERNEL = (
 
 LEARNER_PAGE = """\
 import json, sys
-from widgets.app import atelier
-from bacasable.autoplay import play_through
-from bacasable.identifiers import FieldError, parse_iban, parse_nir
+from widgets.learner.app import atelier
+from bacasable.run.autoplay import play_through
+from bacasable.identifiers.parsing import FieldError, parse_iban, parse_nir
 
 a = atelier()
 trees, keeps = len(a.catalogue.trees), a.catalogue.keeps_trees
@@ -198,16 +198,16 @@ def test_learner_page_imports_no_trainer_module_nor_yaml_tree(tmp_path):
 
 
 def test_catalogue_is_loaded_here_when_the_child_fails(monkeypatch, tmp_path):
-    import bacasable.loader
-    from bacasable.config import BUILTIN_SCENARIOS
-    from widgets.app import _load_catalogue
+    import bacasable.scenario.loader
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from widgets.learner.app import _load_catalogue
 
     def failing(folders, timeout=300):
         raise OSError("no child today")
 
-    monkeypatch.setattr(bacasable.loader, "load_catalogue_apart", failing)
+    monkeypatch.setattr(bacasable.scenario.loader, "load_catalogue_apart", failing)
     monkeypatch.setenv("BACASABLE_SCENARIOS", "")
     catalogue, problem = _load_catalogue()
-    expected = bacasable.loader.load_catalogue([BUILTIN_SCENARIOS])
+    expected = bacasable.scenario.loader.load_catalogue([BUILTIN_SCENARIOS])
     assert problem == "" and catalogue.trees == {} and not catalogue.keeps_trees
     assert catalogue.scenarios == expected.scenarios and catalogue.personas == expected.personas

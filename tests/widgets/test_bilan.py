@@ -19,12 +19,20 @@ from sqlalchemy import create_engine, update
 from synthetic_reports import FIRST_DAY, Clock, build_synthetic
 from widget_support import send
 
-from bacasable import pin, reports, tables
-from bacasable.config import BacasableConfig
-from bacasable.store import Store, StoreError
-from widgets import bilan as bilan_module
-from widgets.bilan import MSG_CHOOSE, MSG_DATE, MSG_NO_REPORT, MSG_ORDER, Bilan, parse_day
-from widgets.bilan_view import (
+from bacasable import reports
+from bacasable.common.config import BacasableConfig
+from bacasable.store import Store, StoreError, tables
+from bacasable.workshop import pin
+from widgets.facilitator import bilan as bilan_module
+from widgets.facilitator.bilan import (
+    MSG_CHOOSE,
+    MSG_DATE,
+    MSG_NO_REPORT,
+    MSG_ORDER,
+    Bilan,
+    parse_day,
+)
+from widgets.facilitator.bilan_view import (
     MAX_ROWS,
     MSG_CHART,
     MSG_EMPTY_PERIOD,
@@ -33,7 +41,7 @@ from widgets.bilan_view import (
     cell,
     table_block,
 )
-from widgets.downloads import stem
+from widgets.facilitator.downloads import stem
 
 PIN = "4827"
 HOSTILE = '=HYPERLINK("x")'

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bacasable import config
-from bacasable.config import BacasableConfig
-from bacasable.loader import load_catalogue
-from widgets.catalogue import (
+from bacasable.common import config
+from bacasable.common.config import BacasableConfig
+from bacasable.scenario.loader import load_catalogue
+from widgets.learner.catalogue import (
     ORIGIN_BUILTIN,
     ORIGIN_OVERRIDES,
     CatalogueView,
@@ -82,5 +82,6 @@ def test_two_local_folders_overriding_each_other_do_not_replace_builtin(tmp_path
 
 
 def test_catalogue_js_shows_the_origin():
-    js = (Path(__file__).resolve().parents[2] / "widgets" / "static" / "catalogue.js").read_text()
+    static = Path(__file__).resolve().parents[2] / "widgets" / "static"
+    js = (static / "learner" / "catalogue.js").read_text()
     assert "s.origin" in js and "s.overrides" in js

@@ -11,16 +11,16 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from widget_support import send
 
-from bacasable import join_address, pin
-from bacasable.config import BacasableConfig
-from bacasable.events import RunEvent
-from bacasable.loader import Catalogue
+from bacasable.common.config import BacasableConfig
+from bacasable.run.events import RunEvent
+from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store
-from widgets import console as console_module
-from widgets.board import Board
-from widgets.console import Console
-from widgets.console_panel import ConsolePanel
-from widgets.pin_gate import PinGate
+from bacasable.workshop import join_address, pin
+from widgets.common.pin_gate import PinGate
+from widgets.facilitator import console as console_module
+from widgets.facilitator.board import Board
+from widgets.facilitator.console import Console
+from widgets.facilitator.console_panel import ConsolePanel
 
 PIN = "4827"
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)

@@ -10,12 +10,12 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from widget_support import send
 
-from bacasable import pin
-from bacasable.config import BacasableConfig
-from bacasable.loader import load_catalogue
+from bacasable.common.config import BacasableConfig
+from bacasable.scenario.loader import load_catalogue
 from bacasable.store import Store
-from widgets.editor import Editor, EditorPanel
-from widgets.screen import ScreenView
+from bacasable.workshop import pin
+from widgets.common.screen import ScreenView
+from widgets.trainer.editor import Editor, EditorPanel
 
 PIN = "4827"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from widget_support import GOOD_IDENTITY, TODAY, send
 
-from bacasable.loader import Catalogue
+from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
-from bacasable.workshop import MSG_NO_CODE, LearnerSession
-from widgets.app import UNKNOWN_SCENARIO, Atelier
-from widgets.join import BACK_MESSAGE, CONNECTION_LOST, RESUMED_MESSAGE
-from widgets.join_view import JoinView
+from bacasable.workshop.session import MSG_NO_CODE, LearnerSession
+from widgets.learner.app import UNKNOWN_SCENARIO, Atelier
+from widgets.learner.join import BACK_MESSAGE, CONNECTION_LOST, RESUMED_MESSAGE
+from widgets.learner.join_view import JoinView
 
 
 @pytest.fixture
@@ -348,7 +348,7 @@ def test_join_view_traits_are_synced():
 
 
 def test_no_heartbeat_once_the_page_is_silent(store, catalogue, workshop, monkeypatch):
-    import widgets.join as join_module
+    import widgets.learner.join as join_module
 
     app = Atelier(catalogue, session=lambda: LearnerSession(store, heartbeat_every=0))
     join(app, workshop["join_code"])
@@ -368,15 +368,14 @@ def test_no_heartbeat_once_the_page_is_silent(store, catalogue, workshop, monkey
 
 
 def test_join_view_module_and_css_come_from_the_package():
-    from pathlib import Path
 
-    from widgets._base import STATIC
+    from widgets.common.base import STATIC, stylesheet
 
     view = JoinView()
-    assert view._esm.endswith((STATIC / "join.js").read_text(encoding="utf-8"))
-    assert view._esm.startswith((STATIC / "_dom.js").read_text(encoding="utf-8"))
-    assert Path(JoinView._css._path).parent == STATIC
-    text = (STATIC / "join.js").read_text(encoding="utf-8")
+    assert view._esm.endswith((STATIC / "learner" / "join.js").read_text(encoding="utf-8"))
+    assert view._esm.startswith((STATIC / "common" / "dom.js").read_text(encoding="utf-8"))
+    assert view._css == stylesheet()
+    text = (STATIC / "learner" / "join.js").read_text(encoding="utf-8")
     assert "http" not in text and "import " not in text.split("\n", 3)[0]
     for words in ("Rejoindre un atelier", "Votre pseudonyme", "Lever la main", "Baisser la main",
                   "Main levée — l'animateur arrive", "Pause — regardez l'écran",

@@ -9,12 +9,12 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from widget_support import send
 
-from bacasable import pin
-from bacasable.config import BUILTIN_SCENARIOS, BacasableConfig
-from bacasable.loader import load_catalogue
-from bacasable.persona_edit import MSG_PHONE
+from bacasable.authoring.persona_edit import MSG_PHONE
+from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
+from bacasable.scenario.loader import load_catalogue
 from bacasable.store import Store
-from widgets.persona_editor import PersonaEditor, PersonaPanel
+from bacasable.workshop import pin
+from widgets.trainer.persona_editor import PersonaEditor, PersonaPanel
 
 PIN = "4827"
 
@@ -140,6 +140,6 @@ def test_bad_requests_get_french_messages(store, make):
 
 
 def test_persona_editor_static_module():
-    js = (Path(__file__).resolve().parents[2] / "widgets" / "static" / "persona_editor.js")
+    js = (Path(__file__).resolve().parents[2] / "widgets" / "static" / "trainer" / "persona_editor.js")
     text = js.read_text(encoding="utf-8")
     assert "export default" in text and '"dl"' in text and "label" in text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bacasable.config import BacasableConfig
+from bacasable.common.config import BacasableConfig
 from bacasable.store import Store
-from widgets.pin_gate import MSG_CATALOGUE
-from widgets.trainer import Trainer
+from widgets.common.pin_gate import MSG_CATALOGUE
+from widgets.trainer.app import Trainer
 
 
 @pytest.fixture
@@ -31,11 +31,11 @@ def test_a_broken_file_is_told_and_the_others_are_read(page, tmp_path):
 
 def test_a_reading_that_fails_gives_an_empty_catalogue_and_a_message(page, tmp_path,
                                                                      monkeypatch):
-    import bacasable.loader
+    import bacasable.scenario.loader
 
     def fail(_folders):
         raise OSError("disque illisible")
 
-    monkeypatch.setattr(bacasable.loader, "load_catalogue", fail)
+    monkeypatch.setattr(bacasable.scenario.loader, "load_catalogue", fail)
     catalogue, problem = page(tmp_path).load_catalogue()
     assert problem == MSG_CATALOGUE and not catalogue.scenarios

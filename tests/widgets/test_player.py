@@ -7,7 +7,7 @@ import logging
 
 from widget_support import GOOD_IDENTITY, send
 
-from widgets.player import NO_HINT_MESSAGE, PROBLEM_MESSAGE, ScenarioPlayer
+from widgets.learner.player import NO_HINT_MESSAGE, PROBLEM_MESSAGE, ScenarioPlayer
 
 
 def fields(view):
@@ -224,7 +224,7 @@ def test_handler_exception_shows_french_message_and_keeps_screen(player, monkeyp
 
 
 def test_view_building_failure_keeps_last_view(player, monkeypatch):
-    import widgets.player as module
+    import widgets.learner.player as module
 
     def broken(run):
         raise ValueError("view broke")

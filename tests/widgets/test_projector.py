@@ -9,13 +9,13 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from widget_support import send
 
-from bacasable import pin
-from bacasable.config import BacasableConfig
-from bacasable.events import RunEvent
-from bacasable.loader import load_catalogue
+from bacasable.common.config import BacasableConfig
+from bacasable.run.events import RunEvent
+from bacasable.scenario.loader import load_catalogue
 from bacasable.store import Store
-from widgets.projector import Projector, ProjectorPanel
-from widgets.screen import ScreenView
+from bacasable.workshop import pin
+from widgets.common.screen import ScreenView
+from widgets.facilitator.projector import Projector, ProjectorPanel
 
 PIN = "4827"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from widget_support import send
 
-from widgets.devices import MailboxView, PhoneView
-from widgets.persona import PersonaCard
+from widgets.learner.devices import MailboxView, PhoneView
+from widgets.learner.persona import PersonaCard
 
 
 def test_persona_card_shows_who_and_documents(w_persona):
@@ -55,7 +55,7 @@ def test_view_marks_messages_read_through_the_synced_trait():
 
 
 def test_player_devices_belong_to_the_persona(player, w_scenario, w_persona_no_mail):
-    from widgets.player import ScenarioPlayer
+    from widgets.learner.player import ScenarioPlayer
 
     assert player.phone.owner == "Karim" and player.phone.address == "06 39 98 00 42"
     assert player.mailbox.address == "karim.benali@exemple.fr"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from widget_support import send
 
-from bacasable import pin
-from bacasable.config import BacasableConfig
+from bacasable.common.config import BacasableConfig
 from bacasable.store import Store
-from widgets.editor import Editor
-from widgets.persona_editor import PersonaEditor
-from widgets.trainer import Trainer, trainer
+from bacasable.workshop import pin
+from widgets.trainer.app import Trainer, trainer
+from widgets.trainer.editor import Editor
+from widgets.trainer.persona_editor import PersonaEditor
 
 PIN = "4827"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

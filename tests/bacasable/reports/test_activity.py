@@ -20,7 +20,7 @@ from bacasable.reports.activity import (
     participants_total,
 )
 from bacasable.reports.exports import csv_bytes
-from bacasable.workshop_form import EQUIPMENT, THEMES
+from bacasable.workshop.form import EQUIPMENT, THEMES
 
 
 def report_of(sw, workshop_id):

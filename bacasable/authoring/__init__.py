@@ -1,0 +1,1 @@
+"""The trainers' tools on scenario and persona files: lint, checks, edits. Imports run."""

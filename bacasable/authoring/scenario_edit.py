@@ -1,0 +1,329 @@
+"""Editing the texts of one scenario file, for trainers, without damaging the file.
+
+The file is read and written with ruamel's round trip (the helpers of
+:mod:`bacasable.authoring.files`): comments, the order of the keys and the layout of the texts
+are kept, so that editing one hint changes one line of the file. A save is refused, with the
+reasons in plain French, when the edited text would not load; nothing on disk is touched then::
+
+    doc = ScenarioDocument.open(path)
+    doc.set_text(("screens", 0, "fields", 0, "hints", 0), "Regardez la fiche du personnage.")
+    doc.save()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from bacasable.scenario.loader import Catalogue, Finding, load_model
+from bacasable.scenario.schema import Scenario
+
+from .files import (
+    ScenarioFileError,
+    _check_id,
+    _dump,
+    _load_tree,
+    _plain,
+    _with_modeline,
+    _write,
+    _yaml,
+)
+
+__all__ = [
+    "OPTIONAL_TEXTS",
+    "ScenarioDocument",
+    "ScenarioFileError",
+    "editable_texts",
+]
+
+#: Keys of texts that may be left out: an empty value removes the key.
+OPTIONAL_TEXTS = frozenset({"intro", "help", "callout", "notes", "common_error", "statement"})
+
+#: The French names of the error kinds, for the form.
+ERROR_NAMES = {
+    "required": "champ vide",
+    "format": "format non valable",
+    "mismatch": "réponse différente du personnage",
+}
+
+WALKTHROUGH_TEXTS = (
+    ("callout", "Bulle affichée en projection"),
+    ("notes", "Notes pour l'animateur"),
+    ("common_error", "Erreur fréquente"),
+)
+
+Path_ = tuple[str | int, ...]
+
+
+def _scalar_like(old: Any, value: str) -> Any:
+    """Return ``value`` written in the style of ``old`` (folded, literal, quoted or plain)."""
+    for style in (FoldedScalarString, LiteralScalarString, DoubleQuotedScalarString,
+                  SingleQuotedScalarString):
+        if isinstance(old, style):
+            return style(value)
+    return value
+
+
+def _describe(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
+
+
+@dataclasses.dataclass
+class ScenarioDocument:
+    """One scenario file opened for editing (ruamel round trip).
+
+    Attributes
+    ----------
+    path : Path
+        The file edited.
+    tree : CommentedMap
+        The YAML read, edited in place.
+    original : str
+        The text of the file when opened (or last saved).
+    """
+
+    path: Path
+    tree: Any
+    original: str
+
+    @classmethod
+    def open(cls, path: Path | str) -> ScenarioDocument:
+        """Read the scenario file at ``path``."""
+        path = Path(path)
+        tree = _load_tree(path)
+        if not isinstance(tree, CommentedMap):
+            raise ScenarioFileError(f"{path} n'est pas un fichier de scénario.")
+        return cls(path, tree, path.read_text(encoding="utf-8"))
+
+    # --- reading and editing -----------------------------------------------------------------
+
+    def get_text(self, path: Sequence[str | int]) -> str:
+        """Return the text at ``path`` (``""`` when it is not written)."""
+        node: Any = self.tree
+        for key in path:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return ""
+        return "" if node is None else str(node)
+
+    def set_text(self, path: Sequence[str | int], value: str) -> None:
+        """Write ``value`` at ``path``, keeping the text's style.
+
+        An empty value removes an optional text (``help``, ``intro``, notes…) or a hint; a
+        missing ``walkthrough`` is created. Required texts left empty are written empty: the
+        check (:meth:`findings`) then refuses them.
+        """
+        path = tuple(path)
+        if not path:
+            raise ScenarioFileError("Aucun texte choisi.")
+        value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+        node: Any = self.tree
+        for depth, key in enumerate(path[:-1]):
+            try:
+                node = node[key]
+            except KeyError:
+                if value == "" or not isinstance(node, CommentedMap):
+                    return
+                node[key] = CommentedSeq() if isinstance(path[depth + 1], int) else CommentedMap()
+                node = node[key]
+            except (IndexError, TypeError):
+                raise ScenarioFileError(
+                    f"Ce texte n'existe pas dans le scénario : {_describe(path)}."
+                ) from None
+        last = path[-1]
+        if isinstance(node, CommentedSeq) and isinstance(last, int):
+            if last == len(node):
+                if value:
+                    node.append(value)
+                return
+            if not 0 <= last < len(node):
+                raise ScenarioFileError(f"Ce texte n'existe pas : {_describe(path)}.")
+            if value == "" and path[-2:-1] == ("hints",):
+                del node[last]
+                return
+            node[last] = _scalar_like(node[last], value)
+            return
+        if not isinstance(node, CommentedMap) or isinstance(last, int):
+            raise ScenarioFileError(f"Ce texte n'existe pas : {_describe(path)}.")
+        if value == "" and last in OPTIONAL_TEXTS:
+            node.pop(last, None)
+            return
+        node[last] = _scalar_like(node.get(last), value)
+
+    def dumps(self) -> str:
+        """Return the edited file's text."""
+        return _dump(self.tree)
+
+    @property
+    def changed(self) -> bool:
+        """The text differs from the file as opened (or last saved)."""
+        return self.dumps() != self.original
+
+    def scenario(self) -> Scenario | None:
+        """Return the edited scenario, or None when it does not pass the schema."""
+        try:
+            return Scenario.model_validate(_plain(self.tree))
+        except pydantic.ValidationError:
+            return None
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def findings(self, known: Catalogue | None = None) -> list[Finding]:
+        """Check the edited text as ``bacasable validate`` does: schema, checks and lint.
+
+        The findings name the file edited, with the line numbers of :meth:`dumps`.
+        """
+        from .checks import check_catalogue
+        from .lint import lint_catalogue
+
+        text = self.dumps()
+        with tempfile.TemporaryDirectory(prefix="bacasable-edit-") as folder:
+            tmp = Path(folder) / self.path.name
+            tmp.write_text(text, encoding="utf-8")
+            cat = Catalogue(personas=dict(known.personas) if known else {})
+            scenario, found = load_model(tmp, Scenario, cat.trees)
+            if scenario is not None:
+                cat.scenarios[scenario.id] = scenario
+                cat.sources[scenario.id] = tmp
+                found = check_catalogue(cat) + lint_catalogue(cat)
+        shown = str(self.path)
+        return [dataclasses.replace(f, path=shown) if f.path == str(tmp) else f for f in found]
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self, known: Catalogue | None = None) -> Path:
+        """Write the edited text back to the file; refuse, changing nothing, when it is broken.
+
+        The text goes to a temporary file in the same folder, which is loaded with the schema
+        before it replaces the file (:func:`os.replace`). A file changed by someone else since
+        it was opened is not replaced.
+        """
+        text = self.dumps()
+        try:
+            on_disk = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            on_disk = None
+        if on_disk != self.original:
+            raise ScenarioFileError(
+                "Rien n'a été enregistré : le fichier a été modifié ailleurs depuis son "
+                "ouverture. Rouvrez le scénario, puis refaites vos modifications."
+            )
+        errors = [f for f in self.findings(known) if f.severity == "error"]
+        if errors:
+            raise ScenarioFileError(_refusal(errors))
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                   suffix=".tmp")
+        tmp_path = Path(tmp)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            scenario, found = load_model(tmp_path, Scenario)
+            if scenario is None:
+                raise ScenarioFileError(_refusal(found))
+            mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
+            os.chmod(tmp_path, mode)
+            os.replace(tmp_path, self.path)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        self.original = text
+        return self.path
+
+    def save_variant(self, new_id: str, folder: Path, known: Catalogue) -> Path:
+        """Write the edited text as a new scenario ``new_id`` in ``folder``; return the file.
+
+        As :func:`bacasable.authoring.files.copy_variant`: never overwrites a file nor reuses a
+        known id; the title gets « (variante) ». The file opened is left as it is.
+        """
+        _check_id(new_id)
+        if new_id in known.scenarios:
+            raise ScenarioFileError(
+                f"Le scénario « {new_id} » existe déjà. Choisissez un autre identifiant."
+            )
+        target = Path(folder) / f"{new_id}.yaml"
+        if target.exists():
+            raise ScenarioFileError(f"Le fichier {target} existe déjà : il n'est pas remplacé.")
+        errors = [f for f in self.findings(known) if f.severity == "error"]
+        if errors:
+            raise ScenarioFileError(_refusal(errors))
+        tree = _yaml().load(self.dumps())
+        tree["id"] = new_id
+        tree["title"] = f"{tree['title']} (variante)"
+        try:
+            Scenario.model_validate(_plain(tree))
+        except pydantic.ValidationError:
+            raise ScenarioFileError(
+                "La variante ne serait pas valable (le titre devient-il trop long ?)."
+            ) from None
+        _write(target, _with_modeline(_dump(tree), target, Scenario))
+        return target
+
+
+def _refusal(findings: list[Finding]) -> str:
+    lines = ["Rien n'a été enregistré : le scénario modifié ne peut pas être chargé."]
+    lines += [f"Ligne {f.line} : {f.message}" + (f" ({f.fix})" if f.fix else "")
+              for f in findings]
+    return "\n".join(lines)
+
+
+def editable_texts(doc: ScenarioDocument, screen_index: int) -> list[dict[str, Any]]:
+    """Return the texts of one screen for the form, in reading order.
+
+    Each item has ``path`` (a list for :meth:`ScenarioDocument.set_text`), ``label`` (in
+    French), ``value``, ``group`` (``"screen"`` or the field's id), ``group_label`` and
+    ``multiline``.
+    """
+    screens = doc.tree.get("screens") or []
+    if not 0 <= screen_index < len(screens):
+        return []
+    screen = screens[screen_index]
+    base: Path_ = ("screens", screen_index)
+    out: list[dict[str, Any]] = []
+
+    def add(path: Path_, label: str, group: str, group_label: str, multiline: bool) -> None:
+        out.append({"path": list(path), "label": label, "value": doc.get_text(path),
+                    "group": group, "group_label": group_label, "multiline": multiline})
+
+    group_label = f"Écran « {screen.get('title', screen.get('id'))} »"
+    add((*base, "title"), "Titre de l'écran", "screen", group_label, False)
+    add((*base, "intro"), "Texte d'introduction", "screen", group_label, True)
+    for j in range(len(screen.get("body") or [])):
+        add((*base, "body", j), f"Paragraphe {j + 1}", "screen", group_label, True)
+    add((*base, "continue_label"), "Texte du bouton « Continuer »", "screen", group_label, False)
+    for key, label in WALKTHROUGH_TEXTS:
+        add((*base, "walkthrough", key), label, "screen", group_label, True)
+    for i, field in enumerate(screen.get("fields") or []):
+        fbase: Path_ = (*base, "fields", i)
+        fid = str(field.get("id"))
+        flabel = f"Champ « {field.get('label', fid)} »"
+        add((*fbase, "label"), "Libellé", fid, flabel, False)
+        add((*fbase, "help"), "Aide sous le libellé", fid, flabel, True)
+        for k, option in enumerate(field.get("options") or []):
+            name = f"Choix {k + 1} ({option.get('value')})"
+            add((*fbase, "options", k, "label"), f"{name} : libellé", fid, flabel, False)
+        if "statement" in field:
+            add((*fbase, "statement"), "Texte de la déclaration", fid, flabel, True)
+        for kind in (field.get("errors") or {}):
+            name = ERROR_NAMES.get(str(kind), str(kind))
+            add((*fbase, "errors", kind), f"Message d'erreur ({name})", fid, flabel, True)
+        hints = field.get("hints") or []
+        for j in range(min(len(hints) + 1, 4)):
+            extra = " (nouvel indice)" if j == len(hints) else ""
+            add((*fbase, "hints", j), f"Indice {j + 1}{extra}", fid, flabel, True)
+        for key, label in WALKTHROUGH_TEXTS:
+            add((*fbase, "walkthrough", key), label, fid, flabel, True)
+    return out

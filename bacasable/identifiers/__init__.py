@@ -1,0 +1,1 @@
+"""French identifiers (NIR, IBAN, phone, e-mail) and real personal data. Imports scenario."""

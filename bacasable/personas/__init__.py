@@ -1,0 +1,1 @@
+"""What follows from a persona: identifiers, values, papers, drafts. Imports identifiers."""

@@ -1,0 +1,1 @@
+"""The scenario and persona formats: pydantic models and the YAML loader. Imports common."""

@@ -1,0 +1,1 @@
+"""The workshop: session, room, commands, outbox, PIN, walkthrough. Imports store and run."""

@@ -1,0 +1,1 @@
+"""Pieces every page shares: the anywidget base, the PIN gate, the sandbox screen."""

@@ -1,0 +1,1 @@
+"""The facilitator's pages: console, board, projection, bilan and their downloads."""

@@ -1,0 +1,302 @@
+"""The facilitator's console: a PIN gate, then start or reopen a workshop, drive the room.
+
+``notebooks/animateur.ipynb`` displays :func:`console`. Until the right PIN is typed, the page
+holds the :class:`~widgets.common.pin_gate.PinGate` only: the panel and the board (workshops,
+pseudonyms) are not even created, so nothing of them reaches the browser. Voilà lets a page
+send only widget (comm) messages to its kernel, never code to run, and each page has its own
+kernel: a learner who opens the console's address gets a gate of their own.
+
+Once open, an asyncio task of the kernel polls :meth:`Store.room_version` every
+:data:`POLL_SECONDS` and updates the :class:`~widgets.facilitator.board.Board`'s ``tiles`` when the
+room
+changed (a learner's action shows within a second), and re-reads the room every
+:data:`REFRESH_SECONDS` for the durations ("inactif depuis 2 min"). Without a running event
+loop (tests), call :meth:`Console.poll_once` and :meth:`Console.refresh`.
+
+Every action catches its errors and shows a French message; nothing shows a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from bacasable.common.config import BacasableConfig
+from bacasable.scenario.loader import Catalogue
+from bacasable.store import Store, StoreError
+from bacasable.workshop.form import form_options
+from bacasable.workshop.join_address import default_host
+from bacasable.workshop.room import RoomWatcher, room_changes, screen_choices
+from widgets.common.base import log
+from widgets.common.pin_gate import GatedApp, guarded
+
+from .board import Board
+from .console_actions import ConsoleActions
+from .console_panel import ConsolePanel, join_card, workshop_card, workshop_rows
+
+__all__ = ["Console", "console"]
+
+#: Seconds between two reads of the room's version.
+POLL_SECONDS = 0.4
+#: Seconds between two full reads of the room (idle and waiting times).
+REFRESH_SECONDS = 5.0
+
+MSG_POLL = "La salle n'a pas pu être mise à jour. Nouvel essai dans un instant…"
+
+
+class Console(ConsoleActions, GatedApp):
+    """The facilitator's whole console, behind the PIN gate.
+
+    Its actions (the panel's and the board's buttons) are those of
+    :class:`~widgets.facilitator.console_actions.ConsoleActions`.
+
+    Parameters
+    ----------
+    store : Store, optional
+        The outcome store; default: the configuration's (opened on first use).
+    catalogue : Catalogue, optional
+        The scenarios; default: loaded from the configured folders once the PIN is right.
+    config : BacasableConfig, optional
+        Settings (port, data folder, scenario folders); default: from the environment.
+    environ : mapping, optional
+        The kernel's environment (``SERVER_NAME`` from Voilà); default: ``os.environ``.
+    poll : bool
+        Start the polling task when a workshop opens and an event loop runs (default).
+
+    Attributes
+    ----------
+    gate : PinGate
+    keeper : GateKeeper
+        Answers the gate; calls :meth:`unlock` when the PIN is right.
+    panel : ConsolePanel or None
+        None until the PIN is right.
+    board : Board or None
+        None until the PIN is right.
+    watcher : RoomWatcher or None
+        The room followed, while a workshop is driven.
+    workshop_id : int or None
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        catalogue: Catalogue | None = None,
+        *,
+        config: BacasableConfig | None = None,
+        environ: Mapping[str, str] | None = None,
+        poll: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self._poll = poll
+        self._task: asyncio.Task | None = None
+        self._poll_failed = False
+        self._shown: list[dict[str, Any]] | None = None
+        self._host: str | None = None
+        self._hosts: list[str] = []
+        self.panel: ConsolePanel | None = None
+        self.board: Board | None = None
+        self.watcher: RoomWatcher | None = None
+        self.workshop_id: int | None = None
+        super().__init__(store, catalogue, config=config, environ=environ, **kwargs)
+        self.add_class("bas-console-app")
+
+    # --- the store ----------------------------------------------------------------------------
+
+
+    # --- once open ----------------------------------------------------------------------------
+
+    def unlock(self, status: str = "") -> None:
+        """Open the console (the PIN was right): build the panel and the board.
+
+        Parameters
+        ----------
+        status : str
+            A first message to show ("Code PIN enregistré…").
+        """
+        if self.unlocked:
+            return
+        self.unlocked = True
+        problem = ""
+        if self.catalogue is None:
+            self.catalogue, problem = self.load_catalogue()
+        self.panel = ConsolePanel(form=form_options(self.catalogue))
+        self.panel.on_action(guarded(self.handle, self._failed))
+        self.board = Board()
+        self.board.on_action(guarded(self.handle, self._failed))
+        self.children = [self.panel]
+        self.gate.close()
+        self._load_workshops()
+        self.panel.say(status, problem)
+
+    def _failed(self, text: str) -> None:
+        if self.panel is not None:
+            self.panel.say(error=text)
+
+    def _load_workshops(self) -> None:
+        assert self.panel is not None
+        try:
+            found = self.store.list_workshops()
+        except StoreError as error:
+            self.panel.workshops = []
+            self.panel.say(error=error.message)
+            return
+        self.panel.workshops = workshop_rows(found)
+
+    # --- the workshop driven ------------------------------------------------------------------
+
+    def open_workshop(self, workshop_id: int) -> None:
+        """Drive a workshop (new or reopened): join code and QR code, controls, the board.
+
+        Parameters
+        ----------
+        workshop_id : int
+            A workshop not closed.
+
+        Raises
+        ------
+        StoreError
+            When it does not exist or is closed.
+        """
+        assert self.panel is not None and self.board is not None
+        workshop = self.store.workshop(workshop_id)
+        if not workshop.get("open"):
+            raise StoreError("Cet atelier est terminé : il ne peut pas être repris.")
+        self._stop_polling()
+        self.workshop_id = workshop["id"]
+        self.panel.workshop = workshop_card(workshop, self.catalogue)
+        self.panel.screens = (
+            screen_choices(self.catalogue, workshop.get("scenario_ids") or [])
+            if self.catalogue
+            else []
+        )
+        self.panel.form_errors = {}
+        self.panel.confirm_close = False
+        if self._host is None:
+            self._host, self._hosts = default_host(self._environ)
+        self._update_join()
+        self.watcher = RoomWatcher(self.store, workshop["id"], self.catalogue)
+        self._shown = None
+        self.poll_once()
+        self.panel.stage = "workshop"
+        self.children = [self.panel, self.board]
+        self._start_polling()
+
+    def _update_join(self) -> None:
+        assert self.panel is not None
+        code = self.panel.workshop.get("code", "")
+        self.panel.join = join_card(self._host or "127.0.0.1", self._hosts, self.config.port, code)
+
+    def _leave(self) -> None:
+        assert self.panel is not None
+        self._stop_polling()
+        self.workshop_id = None
+        self.watcher = None
+        self._shown = None
+        self.panel.confirm_close = False
+        self.panel.stage = "home"
+        self.panel.workshop = {}
+        self.panel.join = {}
+        self.panel.screens = []
+        self.panel.learners = []
+        if self.board is not None:
+            self.board.show([])
+            self.board.announce = ""
+        self.children = [self.panel]
+        self._load_workshops()
+
+    def _show(self, tiles: list[dict[str, Any]]) -> None:
+        assert self.panel is not None and self.board is not None
+        changes = room_changes(self._shown, tiles)
+        self._shown = [dict(t) for t in tiles]
+        self.board.show(tiles, changes)
+        learners = [{"id": t["id"], "pseudonym": t["pseudonym"]} for t in tiles]
+        if learners != self.panel.learners:
+            self.panel.learners = learners
+
+    def poll_once(self) -> bool:
+        """Update the board if the room changed since the last look.
+
+        Returns
+        -------
+        bool
+            True when the tiles were updated.
+        """
+        if self.watcher is None or self.board is None:
+            return False
+        tiles = self.watcher.poll_once()
+        if tiles is None:
+            return False
+        self._show(tiles)
+        return True
+
+    def refresh(self) -> None:
+        """Re-read the room now: the idle and waiting times change with time alone."""
+        if self.watcher is None or self.board is None:
+            return
+        self._show(self.watcher.refresh())
+
+    # --- the polling task ---------------------------------------------------------------------
+
+    def _start_polling(self) -> bool:
+        if not self._poll:
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop runs (tests): poll_once() by hand
+            return False
+        self._task = loop.create_task(self._poll_forever())
+        return True
+
+    def _stop_polling(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+
+    async def _poll_forever(self) -> None:
+        me = asyncio.current_task()
+        last = time.monotonic()
+        while self._task is me:
+            await asyncio.sleep(POLL_SECONDS)
+            if self._task is not me:
+                break
+            try:
+                if time.monotonic() - last >= REFRESH_SECONDS:
+                    last = time.monotonic()
+                    self.refresh()
+                else:
+                    self.poll_once()
+                if self._poll_failed and self.panel is not None:
+                    self._poll_failed = False
+                    if self.panel.error == MSG_POLL:
+                        self.panel.say()
+            except Exception:
+                if not self._poll_failed:
+                    log.exception("console: the room could not be read")
+                    self._poll_failed = True
+                    if self.panel is not None:
+                        self.panel.say(error=MSG_POLL)
+
+    def close(self) -> None:
+        """Stop following the room and close the widgets."""
+        self._stop_polling()
+        for widget in (self.gate, self.panel, self.board):
+            if widget is not None:
+                with contextlib.suppress(Exception):
+                    widget.close()
+        super().close()
+
+
+
+
+def console() -> Console:
+    """Return the facilitator's console (display it as the last expression of a cell).
+
+    Returns
+    -------
+    Console
+        The PIN gate first; the console once the PIN is right.
+    """
+    return Console()

@@ -1,0 +1,1 @@
+"""The trainer's pages: the scenario editor and the persona editor, behind one menu."""

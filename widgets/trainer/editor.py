@@ -1,0 +1,269 @@
+"""The trainer's editor: adapt the texts of a scenario, see the screen as learners see it.
+
+``notebooks/formateur.ipynb`` shows it through :class:`widgets.trainer.app.Trainer`, behind the
+facilitator's PIN gate. The :class:`EditorPanel` asks for a scenario, then a screen, and shows
+that screen's texts (title, introduction, labels, help, hints, error messages, walkthrough
+notes) in a form; the :class:`~widgets.common.screen.ScreenView` beside it shows the screen as
+learners
+see it, drawn again after each edit. Fields and screens can also be added, moved up or down and
+removed (a removal asks for confirmation first); each change is checked at once and its findings
+listed. Saving goes through :class:`bacasable.authoring.scenario_edit.ScenarioDocument`: the file
+keeps
+its comments and layout, and a broken edit is refused with the reasons in French.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from bacasable.authoring.files import target_folder
+from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
+from bacasable.authoring.scenario_structure import field_list
+from bacasable.run.runner import Runner
+from bacasable.run.view import screen_view
+from widgets.common.pin_gate import GatedApp, guarded
+from widgets.common.screen import ScreenView
+
+from .editor_panel import EditorPanel
+from .editor_structure import StructureEditing
+
+MSG_CHOOSE = "Choisissez un scénario."
+MSG_UNKNOWN = "Ce scénario n'existe pas."
+MSG_NO_PREVIEW = "L'aperçu n'est pas à jour : le scénario modifié n'est pas valable."
+MSG_NO_PERSONA = "Aperçu impossible : aucun personnage de ce scénario n'est disponible."
+MSG_SAVED = "Modifications enregistrées dans {name}."
+MSG_VARIANT = "Variante enregistrée : {name}. Elle apparaît dans la liste des scénarios."
+MSG_VALID = "Aucun problème trouvé."
+MSG_NOT_EDITABLE = "Ce texte ne se modifie pas ici."
+
+class Editor(StructureEditing, GatedApp):
+    """The trainer's page: the PIN gate, then the editor and the live preview.
+
+    Attributes
+    ----------
+    panel : EditorPanel or None
+        None until the PIN is right.
+    preview : ScreenView or None
+        The screen as learners see it; None until the PIN is right.
+    doc : ScenarioDocument or None
+        The scenario file opened.
+    """
+
+    GATE_TITLE = "Adapter un scénario"
+    GATE_BUTTON = "Ouvrir l'éditeur"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.panel: EditorPanel | None = None
+        self.preview: ScreenView | None = None
+        self.doc: ScenarioDocument | None = None
+        self._run: Runner | None = None
+        self._seq = 0
+        self._pending: dict[str, Any] | None = None
+        super().__init__(*args, **kwargs)
+        self.add_class("bas-editor")
+
+    def unlock(self, status: str = "") -> None:
+        """Open the editor (the PIN was right): the choice of a scenario."""
+        if self.unlocked:
+            return
+        self.unlocked = True
+        problem = ""
+        if self.catalogue is None:
+            self.catalogue, problem = self.load_catalogue()
+        self.panel = EditorPanel(choices=self._choices())
+        self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
+        self.preview = ScreenView()
+        self.preview.add_class("bas-editor-preview")
+        self.preview.on_action(guarded(self._on_preview, lambda text: self.panel.say(error=text)))
+        self.children = [self.panel]
+        self.gate.close()
+        self.panel.say(status, problem)
+
+    def _choices(self) -> list[dict[str, Any]]:
+        assert self.catalogue is not None
+        return [{"id": s.id, "title": s.title}
+                for s in sorted(self.catalogue.scenarios.values(), key=lambda s: s.title)]
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Handle one action of the panel."""
+        assert self.panel is not None
+        action = content.get("action")
+        if action == "open":
+            self.open_scenario(str(content.get("scenario") or ""))
+        elif self.doc is None:
+            self.panel.say(error=MSG_CHOOSE)
+        elif action == "screen":
+            index = content.get("index")
+            self.show_screen(index if isinstance(index, int) else 0)
+        elif action == "set":
+            path = content.get("path")
+            value = content.get("value")
+            if isinstance(path, list) and isinstance(value, str):
+                self.set_text(path, value)
+        elif action == "validate":
+            self.validate()
+        elif action == "save":
+            self.save()
+        elif action == "variant":
+            self.save_variant(str(content.get("id") or "").strip())
+        elif action in ("add_field", "remove_field", "move_field",
+                        "add_screen", "remove_screen", "move_screen"):
+            self.structure(action, content)
+        elif action == "confirm":
+            self.confirm()
+        elif action == "cancel":
+            self._ask(None)
+            self.panel.say()
+
+    def open_scenario(self, scenario_id: str) -> None:
+        """Open the file of scenario ``scenario_id`` at its first screen."""
+        assert self.panel is not None and self.catalogue is not None
+        source = self.catalogue.sources.get(scenario_id)
+        if not scenario_id or scenario_id not in self.catalogue.scenarios or source is None:
+            self.panel.say(error=MSG_CHOOSE if not scenario_id else MSG_UNKNOWN)
+            return
+        try:
+            self.doc = ScenarioDocument.open(source)
+        except ScenarioFileError as exc:
+            self.panel.say(error=str(exc))
+            return
+        self.panel.scenario = scenario_id
+        self.panel.findings = []
+        self.children = [self.panel, self.preview]
+        self.show_screen(0)
+        self.panel.say(status=f"Scénario ouvert : {source.name}")
+
+    def show_screen(self, index: int) -> None:
+        """Show the texts and the preview of screen ``index``."""
+        assert self.panel is not None and self.doc is not None
+        screens = self.doc.tree.get("screens") or []
+        index = min(max(index, 0), max(len(screens) - 1, 0))
+        if index != self.panel.screen:
+            self._ask(None)  # another screen: a removal waiting for confirmation is forgotten
+        self.panel.screens = [{"index": i, "id": str(s.get("id")), "title": str(s.get("title"))}
+                              for i, s in enumerate(screens)]
+        self.panel.screen = index
+        self.panel.items = editable_texts(self.doc, index)
+        self.panel.fields = field_list(self.doc, index)
+        self.panel.changed = self.doc.changed
+        self.refresh_preview()
+
+    def set_text(self, path: list[Any], value: str) -> None:
+        """Apply one edit, then draw the form and the preview again."""
+        assert self.panel is not None and self.doc is not None
+        if list(path) not in [item["path"] for item in self.panel.items]:
+            self.panel.say(error=MSG_NOT_EDITABLE)  # only the texts shown in the form
+            return
+        try:
+            self.doc.set_text(tuple(path), value)
+        except ScenarioFileError as exc:
+            self.panel.say(error=str(exc))
+            return
+        self.panel.say()
+        self.show_screen(self.panel.screen)
+        if len(path) == 6 and path[-2] == "hints" and isinstance(path[-1], int) and value.strip():
+            # Show the hint just written in the preview, as learners get it.
+            field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
+            self._show_hint(str(field.get("id")), path[-1] + 1)
+
+    def refresh_preview(self) -> None:
+        """Draw the edited screen as learners see it (unless the edit broke the scenario)."""
+        assert self.panel is not None and self.doc is not None and self.preview is not None
+        scenario = self.doc.scenario()
+        if scenario is None:
+            self.panel.say(error=MSG_NO_PREVIEW)
+            return
+        assert self.catalogue is not None
+        persona = next((self.catalogue.personas[p] for p in scenario.personas
+                        if p in self.catalogue.personas), None)
+        if persona is None:
+            self.panel.say(error=MSG_NO_PERSONA)
+            return
+        run = self._run = Runner(scenario, persona, seed=0)
+        screen_id = scenario.screens[self.panel.screen].id
+        if screen_id != run.current_id:
+            run.go_to(screen_id)
+        self._draw_preview()
+
+    def _draw_preview(self) -> None:
+        assert self.preview is not None and self._run is not None
+        self._seq += 1
+        view = screen_view(self._run)
+        view["ui"] = {"seq": self._seq, "run": self._seq}
+        self.preview.view = view
+
+    def _show_hint(self, field_id: str | None, level: int = 1) -> None:
+        """Show hint number ``level`` of ``field_id`` in the preview."""
+        if self._run is None or self.doc is None or self.doc.scenario() is None:
+            return
+        for _ in range(level):
+            self._run.hint(field_id)
+        self._draw_preview()
+
+    def _on_preview(self, content: dict[str, Any]) -> None:
+        """Show the next hint when the preview's « J'ai besoin d'aide » is pressed (only that)."""
+        if content.get("action") == "hint" and self._run is not None:
+            field = content.get("field")
+            self._run.hint(field if isinstance(field, str) else None)
+            self._draw_preview()
+
+    def validate(self) -> None:
+        """Check the edited text (schema, checks, lint) and list the findings."""
+        assert self.panel is not None and self.doc is not None
+        found = self.doc.findings(self.catalogue)
+        self.panel.findings = [{"line": f.line, "message": f.message, "severity": f.severity,
+                                "fix": f.fix or ""} for f in found]
+        errors = sum(f.severity == "error" for f in found)
+        if errors:
+            self.panel.say(error=f"{errors} erreur(s) à corriger avant d'enregistrer.")
+        else:
+            self.panel.say(status=MSG_VALID if not found else
+                           f"{len(found)} remarque(s), aucune erreur.")
+
+    def save(self) -> Path | None:
+        """Save the edits into the scenario's file; a broken edit is refused."""
+        assert self.panel is not None and self.doc is not None
+        try:
+            path = self.doc.save(self.catalogue)
+        except ScenarioFileError as exc:
+            self.validate()
+            self.panel.say(error=str(exc))
+            return None
+        self.panel.changed = False
+        self.panel.findings = []
+        self.reload()
+        self.panel.say(status=MSG_SAVED.format(name=path.name))
+        return path
+
+    def save_variant(self, new_id: str) -> Path | None:
+        """Save the edits as a new scenario ``new_id``; the file opened stays as it is."""
+        assert self.panel is not None and self.doc is not None and self.catalogue is not None
+        try:
+            path = self.doc.save_variant(new_id, target_folder(self.config), self.catalogue)
+        except ScenarioFileError as exc:
+            self.panel.say(error=str(exc))
+            return None
+        self.reload()
+        self.panel.say(status=MSG_VARIANT.format(name=path.name))
+        return path
+
+    def reload(self) -> None:
+        """Read the scenario folders again (after a save, or a persona saved elsewhere)."""
+        assert self.panel is not None
+        cat, problem = self.load_catalogue()
+        if not problem:
+            self.catalogue = cat
+            self.panel.choices = self._choices()
+
+    def close(self) -> None:
+        """Close the widgets."""
+        for widget in (self.gate, self.panel, self.preview):
+            if widget is not None:
+                with contextlib.suppress(Exception):
+                    widget.close()
+        super().close()
+

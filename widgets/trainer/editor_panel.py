@@ -1,0 +1,64 @@
+"""The editor's form: a scenario, a screen, its texts and structure, as the trainer sees them."""
+
+from __future__ import annotations
+
+import traitlets
+
+from bacasable.authoring.scenario_structure import FIELD_KIND_NAMES
+from widgets.common.base import MessagePanel, module, stylesheet
+
+EDITOR_CSS = stylesheet("facilitator/console.css", "trainer/editor.css")
+
+
+class EditorPanel(MessagePanel):
+    """The trainer's form: a scenario, a screen, then its texts.
+
+    Attributes
+    ----------
+    choices : list of dict
+        The scenarios: ``id``, ``title``.
+    scenario : str
+        The id of the scenario opened, or "".
+    screens : list of dict
+        Its screens: ``index``, ``id``, ``title``.
+    screen : int
+        The index of the screen edited.
+    items : list of dict
+        The texts of that screen (:func:`bacasable.authoring.scenario_edit.editable_texts`).
+    fields : list of dict
+        Its fields (:func:`bacasable.authoring.scenario_structure.field_list`).
+    kinds : list of dict
+        The kinds of field that can be added: ``value``, ``label`` (in French).
+    confirm : dict
+        A removal waiting for confirmation: ``question`` (empty: none).
+    findings : list of dict
+        The last check: ``line``, ``message``, ``severity``, ``fix``.
+    changed : bool
+        There are edits not saved.
+    error, status : str
+        Messages in French.
+
+    Notes
+    -----
+    Actions sent: ``open`` (``scenario``), ``screen`` (``index``), ``set`` (``path``,
+    ``value``), ``validate``, ``save``, ``variant`` (``id``); structure: ``add_field``
+    (``kind``, ``label``), ``remove_field`` (``index``), ``move_field`` (``index``, ``delta``),
+    ``add_screen`` (``title``), ``remove_screen``, ``move_screen`` (``delta``), then
+    ``confirm`` or ``cancel`` for a removal.
+    """
+
+    _esm = module("trainer/editor.js")
+    _css = EDITOR_CSS
+
+    choices = traitlets.List().tag(sync=True)
+    scenario = traitlets.Unicode("").tag(sync=True)
+    screens = traitlets.List().tag(sync=True)
+    screen = traitlets.Int(0).tag(sync=True)
+    items = traitlets.List().tag(sync=True)
+    fields = traitlets.List().tag(sync=True)
+    kinds = traitlets.List(
+        [{"value": k, "label": v} for k, v in FIELD_KIND_NAMES.items()]
+    ).tag(sync=True)
+    confirm = traitlets.Dict().tag(sync=True)
+    findings = traitlets.List().tag(sync=True)
+    changed = traitlets.Bool(False).tag(sync=True)
