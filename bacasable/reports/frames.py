@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bacasable.store.reports import REPORT_TABLES
+
 #: Times in the tables are shown in this zone (the store keeps UTC), without the zone.
 TIMEZONE = "Europe/Paris"
 
@@ -76,10 +78,9 @@ def load_frames(
     StoreError
         For an unknown workshop or a period that is not valid (a French message).
     """
-    workshops = store.report_workshops(workshop_id, since, until)
-    participants = store.report_participants(workshop_id, since, until)
-    attempts = store.report_attempts(workshop_id, since, until)
-    observations = store.report_observations(workshop_id, since, until)
+    workshops, participants, attempts, observations = (
+        store.report_table(table, workshop_id, since, until) for table in REPORT_TABLES
+    )
     workshops = _times(_ints(workshops, ["id", "duration_minutes"]), ["created_at", "closed_at"])
     if "date" in workshops:
         workshops["date"] = pd.to_datetime(workshops["date"]).dt.date

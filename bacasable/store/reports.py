@@ -12,6 +12,7 @@ from sqlalchemy.sql import Select
 from . import tables as t
 from .base import _Base
 from .errors import MSG_UNKNOWN_WORKSHOP, StoreError
+from .values import _parse_date
 
 if TYPE_CHECKING:  # pandas is imported on first use: a learner's kernel never needs it
     import pandas as pd
@@ -24,19 +25,59 @@ MSG_PERIOD_ORDER = "La date de début de la période est après sa date de fin."
 
 
 def _day(value: Any) -> dt.date | None:
-    """Return a period bound as a date (a datetime gives its day)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise StoreError(MSG_PERIOD_DATE)
+    """Return a period bound as a date (a datetime gives its day), or None."""
+    return None if value is None else _parse_date(value, MSG_PERIOD_DATE)
+
+
+def _workshops(selection: Select) -> Select:
+    w = t.workshops.c
+    return (
+        select(
+            w.id, w.join_code, w.title, w.place, w.date, w.scenario_ids, w.themes,
+            w.level, w.duration_minutes, w.equipment, w.created_at, w.closed_at,
+        )
+        .where(w.id.in_(selection))
+        .order_by(w.date, w.id)
+    )
+
+
+def _participants(selection: Select) -> Select:
+    p = t.participants.c
+    return (
+        select(p.id, p.workshop_id, p.pseudonym, p.created_at, p.last_seen_at)
+        .where(p.workshop_id.in_(selection))
+        .order_by(p.id)
+    )
+
+
+def _attempts(selection: Select) -> Select:
+    a, p = t.attempts.c, t.participants.c
+    return (
+        select(t.attempts, p.workshop_id)
+        .join(t.participants, p.id == a.participant_id)
+        .where(p.workshop_id.in_(selection))
+        .order_by(a.id)
+    )
+
+
+def _observations(selection: Select) -> Select:
+    o, p = t.observations.c, t.participants.c
+    return (
+        select(t.observations, p.pseudonym)
+        .join(t.participants, p.id == o.participant_id)
+        .where(o.workshop_id.in_(selection))
+        .order_by(o.created_at, o.id)
+    )
+
+
+_QUERIES = {
+    "workshops": _workshops,
+    "participants": _participants,
+    "attempts": _attempts,
+    "observations": _observations,
+}
+#: The tables :meth:`_Reports.report_table` reads, in the order a report reads them.
+REPORT_TABLES = tuple(_QUERIES)
 
 
 class _Reports(_Base):
@@ -72,110 +113,37 @@ class _Reports(_Base):
 
         return self._read(lambda conn: pd.read_sql(query, conn))
 
-    def report_workshops(
+    def report_table(
         self,
+        table: str,
         workshop_id: int | None = None,
         since: dt.date | str | None = None,
         until: dt.date | str | None = None,
     ) -> pd.DataFrame:
-        """Return the selected workshops, oldest day first.
+        """Return one table of the selection, in the order of :data:`REPORT_TABLES`' queries.
 
         Parameters
         ----------
+        table
+            One of :data:`REPORT_TABLES`: ``workshops`` (oldest day first, without the room's
+            state), ``participants`` (in the order they joined), ``attempts`` (every column
+            plus the participant's ``workshop_id``, in the order they started) or
+            ``observations`` (every column plus the learner's ``pseudonym``, oldest first).
         workshop_id
             One workshop (a StoreError when it does not exist), or None.
         since, until
             The first and last day of the period (included), or None.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Every column of ``workshops`` but the room's state (``paused``, ``message``…).
 
         Raises
         ------
         StoreError
             For an unknown workshop or a period that is not valid (French message).
         """
-        w = t.workshops.c
-        query = (
-            select(
-                w.id, w.join_code, w.title, w.place, w.date, w.scenario_ids, w.themes,
-                w.level, w.duration_minutes, w.equipment, w.created_at, w.closed_at,
-            )
-            .where(w.id.in_(self._selection(workshop_id, since, until)))
-            .order_by(w.date, w.id)
-        )
+        query = _QUERIES[table](self._selection(workshop_id, since, until))
         frame = self._frame(query)
-        if workshop_id is not None and frame.empty:
+        if table == "workshops" and workshop_id is not None and frame.empty:
             raise StoreError(MSG_UNKNOWN_WORKSHOP)
         return frame
-
-    def report_participants(
-        self,
-        workshop_id: int | None = None,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-    ) -> pd.DataFrame:
-        """Return the participants of the selected workshops, in the order they joined.
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``id``, ``workshop_id``, ``pseudonym``, ``created_at``, ``last_seen_at``.
-        """
-        p = t.participants.c
-        query = (
-            select(p.id, p.workshop_id, p.pseudonym, p.created_at, p.last_seen_at)
-            .where(p.workshop_id.in_(self._selection(workshop_id, since, until)))
-            .order_by(p.id)
-        )
-        return self._frame(query)
-
-    def report_attempts(
-        self,
-        workshop_id: int | None = None,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-    ) -> pd.DataFrame:
-        """Return the runs of the selected workshops' participants, in the order they started.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Every column of ``attempts`` plus the participant's ``workshop_id``.
-        """
-        a, p = t.attempts.c, t.participants.c
-        query = (
-            select(t.attempts, p.workshop_id)
-            .join(t.participants, p.id == a.participant_id)
-            .where(p.workshop_id.in_(self._selection(workshop_id, since, until)))
-            .order_by(a.id)
-        )
-        return self._frame(query)
-
-    def report_observations(
-        self,
-        workshop_id: int | None = None,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-    ) -> pd.DataFrame:
-        """Return the facilitators' observations in the selected workshops, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Every column of ``observations`` (``scenario_id`` when the schema has it) plus
-            the learner's ``pseudonym``.
-        """
-        o, p = t.observations.c, t.participants.c
-        query = (
-            select(t.observations, p.pseudonym)
-            .join(t.participants, p.id == o.participant_id)
-            .where(o.workshop_id.in_(self._selection(workshop_id, since, until)))
-            .order_by(o.created_at, o.id)
-        )
-        return self._frame(query)
 
     def report_event_batches(
         self,

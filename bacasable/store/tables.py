@@ -44,6 +44,18 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+
+def _cascade(name: str, table: str, *, nullable: bool) -> Column:
+    """Return a reference to a row of ``table``, deleted with it (as the RGPD deletion needs)."""
+    return Column(name, Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=nullable)
+
+
+def _closed(name: str, values: tuple[str, ...], enum_name: str, *, nullable: bool) -> Column:
+    """Return a text column that holds one of ``values``, checked by the database too."""
+    kind = Enum(*values, name=enum_name, native_enum=False, create_constraint=True)
+    return Column(name, kind, nullable=nullable)
+
+
 #: How the facilitator rates a learner's autonomy on a task, from the most to the least autonomous.
 AUTONOMY_LEVELS = ("seul", "indices", "aide_animateur", "fait_par_animateur")
 
@@ -135,12 +147,7 @@ participants = Table(
     #: Unique id.
     Column("id", Integer, primary_key=True),
     #: The workshop joined; null for someone practising alone.
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
+    _cascade("workshop_id", "workshops", nullable=True),
     #: The pseudonym chosen by the learner; unique within a workshop.
     Column("pseudonym", String(PSEUDONYM_LENGTH), nullable=False),
     #: When the learner first joined.
@@ -163,12 +170,7 @@ attempts = Table(
     #: Unique id.
     Column("id", Integer, primary_key=True),
     #: The learner.
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _cascade("participant_id", "participants", nullable=False),
     #: The scenario played.
     Column("scenario_id", String(ID_LENGTH), nullable=False),
     #: The fictitious persona whose papers the learner uses.
@@ -201,12 +203,7 @@ events = Table(
     #: Unique id, increasing in the order events were stored.
     Column("id", Integer, primary_key=True),
     #: The run.
-    Column(
-        "attempt_id",
-        Integer,
-        ForeignKey("attempts.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _cascade("attempt_id", "attempts", nullable=False),
     #: What happened: "started", "screen_entered", "field_error"…
     Column("type", String(40), nullable=False),
     #: The scenario.
@@ -233,25 +230,11 @@ observations = Table(
     #: Unique id.
     Column("id", Integer, primary_key=True),
     #: The learner observed.
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _cascade("participant_id", "participants", nullable=False),
     #: The workshop (the learner's); null for someone practising alone.
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
+    _cascade("workshop_id", "workshops", nullable=True),
     #: How much help was needed: one of ``AUTONOMY_LEVELS``.
-    Column(
-        "autonomy",
-        Enum(*AUTONOMY_LEVELS, name="autonomy", native_enum=False, create_constraint=True),
-        nullable=False,
-    ),
+    _closed("autonomy", AUTONOMY_LEVELS, "autonomy", nullable=False),
     #: The exercise the learner was doing when observed; null for the learner as a whole.
     Column("scenario_id", String(ID_LENGTH), nullable=True),
     #: A short note by the facilitator (at most ``NOTE_LENGTH`` characters).
@@ -269,25 +252,11 @@ commands = Table(
     #: Unique id, increasing: a learner's kernel asks for the commands after the last it saw.
     Column("id", Integer, primary_key=True),
     #: The workshop.
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _cascade("workshop_id", "workshops", nullable=False),
     #: The learner addressed; null for the whole room.
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
+    _cascade("participant_id", "participants", nullable=True),
     #: What to do: one of ``COMMAND_KINDS``.
-    Column(
-        "kind",
-        Enum(*COMMAND_KINDS, name="command_kind", native_enum=False, create_constraint=True),
-        nullable=False,
-    ),
+    _closed("kind", COMMAND_KINDS, "command_kind", nullable=False),
     #: Its parameters (JSON object: ``{"text": …}`` for a message, ``{"screen_id": …}`` for goto).
     Column("payload", JSON, nullable=False),
     #: When it was sent.

@@ -85,7 +85,8 @@ def _since(value: dt.datetime | dt.date | float | None) -> dt.datetime | None:
     return _as_utc(value, utcnow())
 
 
-def _parse_date(value: Any) -> dt.date:
+def _parse_date(value: Any, message: str = MSG_DATE) -> dt.date:
+    """Return a day given as a date, a datetime (its day) or ISO text; else ``message``."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -95,7 +96,7 @@ def _parse_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise StoreError(MSG_DATE)
+    raise StoreError(message)
 
 
 # --- texts and numbers ----------------------------------------------------------------------

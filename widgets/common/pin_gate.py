@@ -278,5 +278,40 @@ class GatedApp(ipywidgets.VBox):
         return catalogue, (MSG_CATALOGUE if catalogue.errors else "")
 
     def unlock(self, status: str = "") -> None:
-        """Open the page once the PIN is right (each page says what it shows)."""
+        """Open the page once the PIN is right: read the catalogue, :meth:`build`, say ``status``.
+
+        Parameters
+        ----------
+        status : str
+            A first message to show ("Code PIN enregistré…").
+        """
+        if self.unlocked:
+            return
+        self.unlocked = True
+        problem = self.read_catalogue()
+        self.children = self.build()
+        self.gate.close()
+        self.opened(status, problem)
+
+    def read_catalogue(self) -> str:
+        """Read the scenarios unless given; return a French problem to show, or ""."""
+        if self.catalogue is not None:
+            return ""
+        self.catalogue, problem = self.load_catalogue()
+        return problem
+
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the page's widgets (the PIN was right) and return those to show."""
         raise NotImplementedError
+
+    def opened(self, status: str, problem: str) -> None:
+        """Show the first messages on the page's panel, once built."""
+        panel = getattr(self, "panel", None)
+        if panel is not None:
+            panel.say(status, problem)
+
+    def say_error(self, text: str) -> None:
+        """Show a French error on the page's panel (what a failed action says)."""
+        panel = getattr(self, "panel", None)
+        if panel is not None:
+            panel.say(error=text)

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import ipywidgets
 import traitlets
 
 from bacasable import reports
@@ -132,20 +133,15 @@ class Bilan(GatedApp):
         self.add_class("bas-console-app")
         self.add_class("bas-bilan-app")
 
-    def unlock(self, status: str = "") -> None:
-        """Open the bilan (the PIN was right): the list of workshops and the period's form."""
-        if self.unlocked:
-            return
-        self.unlocked = True
-        problem = ""
-        if self.catalogue is None:
-            self.catalogue, problem = self.load_catalogue()
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the bilan (the PIN was right): the list of workshops and the period's form."""
         self.panel = BilanPanel()
-        self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
-        self.children = [self.panel]
-        self.gate.close()
-        problem = self.load_workshops() or problem
-        self.panel.say(status, problem)
+        self.panel.on_action(guarded(self.handle, self.say_error))
+        return [self.panel]
+
+    def opened(self, status: str, problem: str) -> None:
+        """Read the workshops, then show the first messages."""
+        super().opened(status, self.load_workshops() or problem)
 
     def load_workshops(self) -> str:
         """Read the list of workshops again; return a problem to show, or ""."""

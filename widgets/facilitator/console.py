@@ -24,6 +24,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import ipywidgets
+
 from bacasable.common.config import BacasableConfig
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
@@ -108,32 +110,18 @@ class Console(ConsoleActions, GatedApp):
 
     # --- once open ----------------------------------------------------------------------------
 
-    def unlock(self, status: str = "") -> None:
-        """Open the console (the PIN was right): build the panel and the board.
-
-        Parameters
-        ----------
-        status : str
-            A first message to show ("Code PIN enregistré…").
-        """
-        if self.unlocked:
-            return
-        self.unlocked = True
-        problem = ""
-        if self.catalogue is None:
-            self.catalogue, problem = self.load_catalogue()
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the console (the PIN was right): the panel and the board."""
         self.panel = ConsolePanel(form=form_options(self.catalogue))
-        self.panel.on_action(guarded(self.handle, self._failed))
+        self.panel.on_action(guarded(self.handle, self.say_error))
         self.board = Board()
-        self.board.on_action(guarded(self.handle, self._failed))
-        self.children = [self.panel]
-        self.gate.close()
-        self._load_workshops()
-        self.panel.say(status, problem)
+        self.board.on_action(guarded(self.handle, self.say_error))
+        return [self.panel]
 
-    def _failed(self, text: str) -> None:
-        if self.panel is not None:
-            self.panel.say(error=text)
+    def opened(self, status: str, problem: str) -> None:
+        """Read the open workshops, then show the first messages."""
+        self._load_workshops()
+        super().opened(status, problem)
 
     def _load_workshops(self) -> None:
         assert self.panel is not None

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import traitlets
 
 from bacasable.store import StoreError
@@ -134,21 +135,13 @@ class Projector(GatedApp):
 
     # --- once open ------------------------------------------------------------------------------
 
-    def unlock(self, status: str = "") -> None:
-        """Open the projector (the PIN was right): the choice of scenario, persona, workshop."""
-        if self.unlocked:
-            return
-        self.unlocked = True
-        problem = ""
-        if self.catalogue is None:
-            self.catalogue, problem = self.load_catalogue()
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the projector (the PIN was right): the choice of scenario, persona, workshop."""
         self.panel = ProjectorPanel(choices=self._choices(), workshops=self._workshops())
-        self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
+        self.panel.on_action(guarded(self.handle, self.say_error))
         self.screen = ScreenView()
-        self.screen.on_action(guarded(self._on_screen, lambda text: self.panel.say(error=text)))
-        self.children = [self.panel]
-        self.gate.close()
-        self.panel.say(status, problem)
+        self.screen.on_action(guarded(self._on_screen, self.say_error))
+        return [self.panel]
 
     def _choices(self) -> list[dict[str, Any]]:
         assert self.catalogue is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import ipywidgets
 import traitlets
 
 from widgets.common.base import Action, ActionWidget, module
@@ -60,21 +61,24 @@ class Trainer(GatedApp):
         super().__init__(*args, **kwargs)
         self.add_class("bas-editor")
 
-    def unlock(self, status: str = "") -> None:
-        """Open both editors (the PIN was right) and show the scenarios first."""
-        if self.unlocked:
-            return
-        self.unlocked = True
+    def read_catalogue(self) -> str:
+        """Leave the scenarios to the scenario editor, which reads and reports them."""
+        return ""
+
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make both editors (the PIN was right), the scenarios first."""
         shared = {"config": self.config, "environ": self._environ}
         self.scenarios = Editor(self.store, self.catalogue, **shared)
         self.personas = PersonaEditor(self.store, **shared)
-        # This page's gate was passed: the editors open without asking again.
+        self.nav = TrainerNav(sections=[{"value": k, "label": v} for k, v in SECTIONS.items()])
+        self.nav.on_action(guarded(self._on_nav, self.say_error))
+        return [self.nav, self.scenarios]
+
+    def opened(self, status: str, problem: str) -> None:
+        """Open both editors: this page's gate was passed, they do not ask again."""
+        assert self.scenarios is not None and self.personas is not None
         self.scenarios.unlock(status)
         self.personas.unlock()
-        self.nav = TrainerNav(sections=[{"value": k, "label": v} for k, v in SECTIONS.items()])
-        self.nav.on_action(guarded(self._on_nav, self._say_error))
-        self.children = [self.nav, self.scenarios]
-        self.gate.close()
 
     def show(self, section: str) -> None:
         """Show the part ``section`` (``"scenarios"`` or ``"personas"``)."""
@@ -91,7 +95,8 @@ class Trainer(GatedApp):
         if content.get("action") == "show":
             self.show(str(content.get("section") or ""))
 
-    def _say_error(self, text: str) -> None:
+    def say_error(self, text: str) -> None:
+        """Show a French error on the scenario editor's panel."""
         panel = self.scenarios.panel if self.scenarios is not None else None
         if panel is not None:
             panel.say(error=text)

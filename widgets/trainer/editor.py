@@ -18,6 +18,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
+
 from bacasable.authoring.files import target_folder
 from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
 from bacasable.authoring.scenario_structure import field_list
@@ -64,22 +66,14 @@ class Editor(StructureEditing, GatedApp):
         super().__init__(*args, **kwargs)
         self.add_class("bas-editor")
 
-    def unlock(self, status: str = "") -> None:
-        """Open the editor (the PIN was right): the choice of a scenario."""
-        if self.unlocked:
-            return
-        self.unlocked = True
-        problem = ""
-        if self.catalogue is None:
-            self.catalogue, problem = self.load_catalogue()
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the editor (the PIN was right): the choice of a scenario, the preview."""
         self.panel = EditorPanel(choices=self._choices())
-        self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
+        self.panel.on_action(guarded(self.handle, self.say_error))
         self.preview = ScreenView()
         self.preview.add_class("bas-editor-preview")
-        self.preview.on_action(guarded(self._on_preview, lambda text: self.panel.say(error=text)))
-        self.children = [self.panel]
-        self.gate.close()
-        self.panel.say(status, problem)
+        self.preview.on_action(guarded(self._on_preview, self.say_error))
+        return [self.panel]
 
     def _choices(self) -> list[dict[str, Any]]:
         assert self.catalogue is not None

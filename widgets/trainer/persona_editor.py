@@ -15,6 +15,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import traitlets
 
 from bacasable.authoring import persona_edit
@@ -107,20 +108,16 @@ class PersonaEditor(GatedApp):
         """The ``personas/`` folder saves go to."""
         return persona_edit.persona_folder(self.config)
 
-    def unlock(self, status: str = "") -> None:
-        """Open the editor (the PIN was right)."""
-        if self.unlocked:
-            return
-        self.unlocked = True
-        problem = ""
-        if self.catalogue is None:
-            problem = self._reload()
+    def read_catalogue(self) -> str:
+        """Read the personas unless given; return a French problem to show, or ""."""
+        return self._reload() if self.catalogue is None else ""
+
+    def build(self) -> list[ipywidgets.Widget]:
+        """Make the persona editor (the PIN was right), its personas listed."""
         self.panel = PersonaPanel(folder=str(self.folder))
-        self.panel.on_action(guarded(self.handle, lambda text: self.panel.say(error=text)))
+        self.panel.on_action(guarded(self.handle, self.say_error))
         self._list()
-        self.children = [self.panel]
-        self.gate.close()
-        self.panel.say(status, problem)
+        return [self.panel]
 
     def _reload(self) -> str:
         self.catalogue, problem = self.load_catalogue()

@@ -125,12 +125,13 @@ def test_observations_carry_their_exercise_or_none(synthetic_workshop):
 
 def test_observations_without_an_exercise_column_still_load(synthetic_workshop, monkeypatch):
     store = synthetic_workshop.store
-    original = store.report_observations
+    original = store.report_table
 
-    def older_schema(*args):
-        return original(*args).drop(columns=["scenario_id"])
+    def older_schema(table, *args):
+        frame = original(table, *args)
+        return frame.drop(columns=["scenario_id"]) if table == "observations" else frame
 
-    monkeypatch.setattr(store, "report_observations", older_schema)
+    monkeypatch.setattr(store, "report_table", older_schema)
     obs = load_frames(store, workshop_id=synthetic_workshop.workshop_id).observations
     assert obs["scenario_id"].isna().all()
     assert len(obs) == 4
@@ -140,14 +141,14 @@ def test_runs_of_someone_who_joined_during_the_reads_wait_for_the_next_report(
     synthetic_workshop, monkeypatch
 ):
     store = synthetic_workshop.store
-    original = store.report_participants
+    original = store.report_table
     diane = synthetic_workshop.participants["Diane"]
 
-    def read_before_diane(*args):
-        people = original(*args)
-        return people[people["id"] != diane]
+    def read_before_diane(table, *args):
+        frame = original(table, *args)
+        return frame[frame["id"] != diane] if table == "participants" else frame
 
-    monkeypatch.setattr(store, "report_participants", read_before_diane)
+    monkeypatch.setattr(store, "report_table", read_before_diane)
     frames = load_frames(store, workshop_id=synthetic_workshop.workshop_id)
     assert diane not in set(frames.attempts["participant_id"])
     assert diane not in set(frames.events["participant_id"])
