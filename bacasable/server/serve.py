@@ -18,8 +18,9 @@ Choices, measured or read in Voilà 0.5.13's source:
   with a websocket still open (a phone that went to sleep keeps a dead one).
 - Nothing phones home: Voilà, jupyter_server and ipykernel send no telemetry; MathJax and the
   other CDN resources of the stock templates are removed by the template.
-- A few additions to Voilà in the server process (closed tabs free their kernel with the XSRF
-  check kept, ``/`` leads to the learner's page, gzip…): see :func:`_voila_app_class`.
+- A few additions to Voilà in the server process (the page's peer told to its kernel, French
+  pages for every address, closed tabs free their kernel…): see
+  :func:`bacasable.server.voila_app.voila_app_class`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import threading
 import warnings
 import webbrowser
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,16 +45,12 @@ from bacasable.workshop.network import (
     wait_until_listening,
 )
 
+from .template import SHARE_DIR, TEMPLATE
+
 if TYPE_CHECKING:
     from bacasable.common.config import BacasableConfig
 
 
-#: The Voilà template shipped in the package.
-TEMPLATE = "bacasable"
-
-#: ``share/jupyter`` inside the package: prepended to ``JUPYTER_PATH`` for Voilà to find the
-#: template. Computed at run time, so it works wherever the package is installed.
-SHARE_DIR = Path(__file__).resolve().parents[1] / "share" / "jupyter"
 
 #: Voilà's ``preheat_denylist`` entries are regular expressions, matched (``re.match``) at start
 #: against each notebook's *absolute* path (VoilaKernelManager.__init__ filters the paths of
@@ -227,142 +223,12 @@ def _open_when_ready(port: int) -> None:
         webbrowser.open(learner_url("127.0.0.1", port))
 
 
-# --- The server process: Voilà with a few additions ----------------------------------------------
-
-
-def _pooled_kernel_ids(manager: Any) -> list[str]:
-    """Return the ids of the started kernels waiting in Voilà's preheated pools."""
-    ids = []
-    for pool in getattr(manager, "_pools", {}).values():
-        for task in pool:
-            if task.done() and not task.cancelled() and task.exception() is None:
-                kernel_id = task.result().get("kernel_id")
-                if kernel_id:
-                    ids.append(kernel_id)
-    return ids
-
-
-def _voila_app_class() -> type:
-    """Return the Voilà application class run by the server process (imports Voilà lazily).
-
-    Additions to Voilà 0.5.13, each small and tested in tests/bacasable/test_serve.py:
-
-    - The notebook pages set the ``_xsrf`` cookie. Voilà's front end sends a shutdown beacon when a
-      tab closes, with the ``_xsrf`` token read from that cookie, but Voilà never sets it, so the
-      beacon is refused (voila issue 1458) and the kernel lives on until culled. With the cookie,
-      a closed tab frees its kernel at once *and* the XSRF check stays on. The alternative,
-      ``tornado_settings={"disable_check_xsrf": True}``, was rejected: it turns the check off for
-      every POST of the server, so any web page opened on the workshop's Wi-Fi could make the
-      browser shut learners' kernels down (or call the other kernel endpoints).
-    - Kernels waiting in the preheated pool count as active: otherwise a kernel that waited longer
-      than ``cull_idle_timeout`` (server started early) is handed to a learner with an old
-      activity date and culled at the next check, before its page has even connected.
-    - ``/`` redirects to the learner's page (a short address to type on a phone) instead of
-      listing the notebooks; unknown addresses get the template's French 404 page.
-    - ``/voila/tree`` redirects to the learner's page too, and Voilà's contents API (used by that
-      tree page only) answers 404: otherwise anyone on the Wi-Fi could list the notebooks
-      (``animateur.ipynb``…) and read them.
-    - Responses are gzip-compressed: Voilà's front end is about 5 MB per phone on a first visit,
-      about a quarter of that compressed, on a Wi-Fi shared by a whole group.
-    - No ``voila.json``/``voila.py`` is read from the working directory or the user's Jupyter
-      config: every setting comes from :func:`voila_argv`.
-    """
-    from jupyter_core.paths import jupyter_path
-    from jupyter_server.base.handlers import path_regex
-    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-    from jupyter_server.utils import url_path_join
-    from tornado import web
-    from traitlets import default
-    from voila.app import Voila
-    from voila.handler import BaseVoilaHandler
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    class PoolAwareKernelManager(AsyncMappingKernelManager):
-        """Kernel manager whose culler treats pooled kernels as just used."""
-
-        async def cull_kernels(self) -> None:
-            now = datetime.now(timezone.utc)
-            for kernel_id in _pooled_kernel_ids(self):
-                kernel = self._kernels.get(kernel_id)
-                if kernel is not None:
-                    kernel.last_activity = now
-            await super().cull_kernels()
-
-    class NotebookPageHandler(TornadoVoilaHandler):
-        """Voilà's notebook page, which also sets the ``_xsrf`` cookie for the shutdown beacon."""
-
-        @web.authenticated
-        async def get(self, path: str | None = None) -> None:
-            self.xsrf_token  # noqa: B018 - reading it sets the cookie, before the page streams
-            await super().get(path)
-
-        def set_header(self, name: str, value: Any) -> None:
-            # Voilà sends "text/html" without a charset: say UTF-8 (the page is French).
-            if name == "Content-Type" and value == "text/html":
-                value = "text/html; charset=UTF-8"
-            super().set_header(name, value)
-
-    class NotFoundHandler(BaseVoilaHandler):
-        """Any unknown address: the template's French 404 page."""
-
-        async def prepare(self) -> None:
-            await super().prepare()
-            raise web.HTTPError(404)
-
-    class BacasableVoila(Voila):
-        """Voilà as Bac à sable runs it."""
-
-        @default("config_file_paths")
-        def _default_config_file_paths(self) -> list[str]:
-            return []
-
-        @property
-        def data_dir(self) -> str:
-            # Voilà takes its themes from the first ``voila`` data folder, which is now the
-            # package's (it only holds the template): use Voilà's own one.
-            ours = (SHARE_DIR / "voila").resolve()
-            for path in jupyter_path("voila"):
-                if Path(path).is_dir() and Path(path).resolve() != ours:
-                    return str(Path(path).resolve())
-            return super().data_dir
-
-        def init_settings(self) -> dict:
-            self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
-            settings = super().init_settings()
-            settings["compress_response"] = True
-            settings["default_handler_class"] = NotFoundHandler
-            settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
-            return settings
-
-        def init_handlers(self) -> list:
-            handlers = [
-                (handler[0], NotebookPageHandler, *handler[2:])
-                if handler[1] is TornadoVoilaHandler
-                else handler
-                for handler in super().init_handlers()
-            ]
-            if not self.notebook_path:
-                learner_page = url_path_join(self.base_url, "voila/render", LEARNER_NOTEBOOK)
-                # 302, not 301: a browser would remember a permanent redirect for good.
-                redirect = {"url": learner_page, "permanent": False}
-                handlers.insert(0, (self.server_url, web.RedirectHandler, redirect))
-                # The notebook list and the notebooks' content: not for the Wi-Fi.
-                tree = url_path_join(self.server_url, r"/voila/tree" + path_regex)
-                contents = url_path_join(self.server_url, r"/voila/api/contents" + path_regex)
-                not_found = {"voila_configuration": self.voila_configuration}
-                handlers[:0] = [
-                    (tree, web.RedirectHandler, redirect),
-                    (contents, NotFoundHandler, not_found),
-                ]
-            return handlers
-
-    return BacasableVoila
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run Voilà with ``argv`` (see :func:`voila_argv`) in this process, until stopped."""
     os.environ.update(voila_env(os.environ))
-    app_class = _voila_app_class()
+    from .voila_app import voila_app_class
+
+    app_class = voila_app_class()
     # voila_argv gives kernel_pools_config in traitlets' literal form (see there): no warning.
     # After importing Voilà, whose __init__ turns traitlets' deprecation warnings on.
     warnings.filterwarnings(

@@ -16,6 +16,7 @@ from bacasable.run.events import RunEvent
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store
 from bacasable.workshop import join_address, pin
+from bacasable.workshop.peer import PEER_VARIABLE
 from widgets.common.pin_gate import PinGate
 from widgets.facilitator import console as console_module
 from widgets.facilitator.board import Board
@@ -151,12 +152,18 @@ def test_first_use_asks_for_a_pin_twice(store, make_console):
 
 
 def test_first_use_is_refused_from_another_device(store, make_console):
-    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SERVER_NAME": "192.168.1.20"}
+    # The server tells the kernel the connection's real peer; the Host a client wrote
+    # (SERVER_NAME) decides nothing.
+    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SERVER_NAME": "localhost",
+             PEER_VARIABLE: "192.168.1.20"}
     c = make_console(environ=voila)
     assert c.gate.mode == "elsewhere"
     send(c.gate, {"action": "create", "pin": "5931", "confirm": "5931"})
     assert not pin.has_pin(store) and not c.unlocked
-    assert make_console(environ={**voila, "SERVER_NAME": "127.0.0.1"}).gate.mode == "create"
+    assert make_console(environ={**voila, PEER_VARIABLE: "127.0.0.1"}).gate.mode == "create"
+    # A page the server did not mark (a preheated kernel) is not this computer's.
+    del voila[PEER_VARIABLE]
+    assert make_console(environ=voila).gate.mode == "elsewhere"
 
 
 def test_too_many_wrong_pins_lock_the_gate(store, make_console):

@@ -171,3 +171,14 @@ def test_unknown_choices_and_bad_messages_never_raise(store, make):
     send(p.panel, {"action": "handout"})
     assert p.panel.error
     p.panel._handle_custom_msg("not a dict", [])
+
+
+def test_the_workshop_list_tells_two_workshops_of_one_title_apart(store, make):
+    first = store.create_workshop("Atelier CAF", "Mairie", "2026-11-26", ["caf-prime-activite"])
+    second = store.create_workshop("Atelier CAF", "Mairie", "2026-11-26", ["caf-prime-activite"])
+    p = opened(make, store)
+    titles = {w["id"]: w["title"] for w in p.panel.workshops}
+    for made in (first, second):
+        code = made["join_code"]
+        assert titles[made["id"]] == f"Atelier CAF (code {code[:3]} {code[3:]})"
+    assert len(set(titles.values())) == 2

@@ -32,6 +32,7 @@ from bacasable.workshop.walkthrough import Walkthrough
 from widgets.common.base import Action, MessagePanel, log, module, stylesheet
 from widgets.common.pin_gate import GatedApp, guarded
 from widgets.common.screen import ScreenView
+from widgets.facilitator.console_panel import grouped
 
 __all__ = ["KEYS", "Projector", "ProjectorPanel", "projector"]
 
@@ -163,7 +164,8 @@ class Projector(GatedApp):
         except StoreError:
             log.exception("projector: workshops unavailable")
             return []
-        return [{"id": w["id"], "title": f"{w.get('title', '')} ({w.get('code', '')})"}
+        # The code tells apart two workshops of one title (the store calls it join_code).
+        return [{"id": w["id"], "title": f"{w['title']} (code {grouped(w['join_code'])})"}
                 for w in found if w.get("open")]
 
     # --- actions -------------------------------------------------------------------------------

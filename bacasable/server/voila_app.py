@@ -1,0 +1,216 @@
+"""Voilà as Bac à sable runs it: the additions made in the server process, and why.
+
+Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
+``tests/bacasable/test_server_attacks.py``:
+
+- **The page's peer reaches its kernel.** The notebook page handler records the TCP peer of the
+  request (Tornado's ``remote_ip``: the server never trusts ``X-Forwarded-For`` or ``X-Real-Ip``,
+  ``xheaders`` is off) and the kernel manager writes it into the environment of the kernel it
+  starts for that page (:data:`bacasable.workshop.peer.PEER_VARIABLE`), replacing any value
+  the server's own environment had. Nothing the client writes (``Host``, query string, headers)
+  can set it: Voilà copies no header into a kernel's environment (``http_header_envs`` is empty).
+  A preheated kernel, started before any request, has none: it counts as a device on the Wi-Fi.
+- **Every address answers a French page** (:mod:`bacasable.server.error_pages`): each handler
+  class gets French errors, a websocket route asked as a page answers 404, the template's static
+  route serves only ``bacasable/static/`` files (Voilà's answered 500 for a folder or a ``.j2``),
+  and jupyter_server's login and logout pages, which Voilà does not use, are gone.
+- The notebook pages set the ``_xsrf`` cookie. Voilà's front end sends a shutdown beacon when a
+  tab closes, with the ``_xsrf`` token read from that cookie, but Voilà never sets it, so the
+  beacon is refused (voila issue 1458) and the kernel lives on until culled. With the cookie,
+  a closed tab frees its kernel at once *and* the XSRF check stays on.
+- Kernels waiting in the preheated pool count as active: otherwise a kernel that waited longer
+  than ``cull_idle_timeout`` is handed to a learner with an old activity date and culled at the
+  next check, before its page has even connected.
+- ``/`` and ``/voila/tree`` redirect to the learner's page; Voilà's contents API answers 404
+  (otherwise anyone on the Wi-Fi could list and read the notebooks).
+- Responses are gzip-compressed (Voilà's front end is about 5 MB per phone on a first visit).
+- No ``voila.json``/``voila.py`` is read: every setting comes from
+  :func:`bacasable.server.serve.voila_argv`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bacasable.workshop.network import LEARNER_NOTEBOOK
+from bacasable.workshop.peer import PEER_VARIABLE
+
+from .error_pages import french_error
+from .template import SHARE_DIR
+
+__all__ = ["voila_app_class"]
+
+#: The peer address of the page request being served, for the kernel it starts.
+_PAGE_PEER: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_peer", default=None)
+
+#: The only files the template route serves: ``<template>/static/<file>`` of our template.
+_TEMPLATE_FILE = re.compile(r"^bacasable/static/(?!.*(?:^|/)\.)[\w./-]+$")
+
+
+def _pooled_kernel_ids(manager: Any) -> list[str]:
+    """Return the ids of the started kernels waiting in Voilà's preheated pools."""
+    ids = []
+    for pool in getattr(manager, "_pools", {}).values():
+        for task in pool:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                kernel_id = task.result().get("kernel_id")
+                if kernel_id:
+                    ids.append(kernel_id)
+    return ids
+
+
+def kernel_env_with_peer(env: dict[str, str] | None, peer: str | None) -> dict[str, str]:
+    """Return a kernel's environment with the page's peer in it, and no other value of it."""
+    env = dict(os.environ if env is None else env)
+    env.pop(PEER_VARIABLE, None)
+    if peer:
+        env[PEER_VARIABLE] = peer
+    return env
+
+
+def voila_app_class() -> type:
+    """Return the Voilà application class run by the server process (imports Voilà lazily)."""
+    from jupyter_core.paths import jupyter_path
+    from jupyter_server.base.handlers import APIHandler, path_regex
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from jupyter_server.utils import url_path_join
+    from tornado import web, websocket
+    from traitlets import default
+    from voila.app import Voila
+    from voila.handler import BaseVoilaHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class FrenchErrors:
+        """Mixed into every handler: errors answer a French page (JSON for the API)."""
+
+        def prepare(self) -> Any:
+            # A websocket route asked as a page: Tornado would answer an English 400.
+            if isinstance(self, websocket.WebSocketHandler) and (
+                self.request.headers.get("Upgrade", "").lower() != "websocket"
+            ):
+                raise web.HTTPError(404)
+            return super().prepare()  # type: ignore[misc]
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            body, content_type = french_error(status_code, json=isinstance(self, APIHandler))
+            self.set_header("Content-Type", content_type)
+            self.finish(body)
+
+    def french(handler_class: type) -> type:
+        if issubclass(handler_class, FrenchErrors):
+            return handler_class
+        return type(handler_class.__name__, (FrenchErrors, handler_class), {})
+
+    class PoolAwareKernelManager(AsyncMappingKernelManager):
+        """Kernel manager whose kernels learn their page's peer, and whose culler spares pools."""
+
+        async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+            kwargs["env"] = kernel_env_with_peer(kwargs.get("env"), _PAGE_PEER.get())
+            return await super().start_kernel(*args, **kwargs)
+
+        async def cull_kernels(self) -> None:
+            now = datetime.now(timezone.utc)
+            for kernel_id in _pooled_kernel_ids(self):
+                kernel = self._kernels.get(kernel_id)
+                if kernel is not None:
+                    kernel.last_activity = now
+            await super().cull_kernels()
+
+    class NotebookPageHandler(FrenchErrors, TornadoVoilaHandler):
+        """Voilà's notebook page: its peer told to its kernel, the ``_xsrf`` cookie set."""
+
+        @web.authenticated
+        async def get(self, path: str | None = None) -> None:
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie, before the page streams
+            token = _PAGE_PEER.set(self.request.remote_ip or "")
+            try:
+                await super().get(path)
+            finally:
+                _PAGE_PEER.reset(token)
+
+        def set_header(self, name: str, value: Any) -> None:
+            # Voilà sends "text/html" without a charset: say UTF-8 (the page is French).
+            if name == "Content-Type" and value == "text/html":
+                value = "text/html; charset=UTF-8"
+            super().set_header(name, value)
+
+    class TemplateFileHandler(FrenchErrors, TemplateStaticFileHandler):
+        """The template's static files: ``bacasable/static/<file>`` only, else 404."""
+
+        def parse_url_path(self, url_path: str) -> str:
+            if not _TEMPLATE_FILE.match(url_path):
+                raise web.HTTPError(404)
+            return super().parse_url_path(url_path)
+
+        def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+            if not os.path.isfile(absolute_path):
+                raise web.HTTPError(404)
+            return super().validate_absolute_path(root, absolute_path)
+
+    class NotFoundHandler(FrenchErrors, BaseVoilaHandler):
+        """Any unknown address: the French 404 page."""
+
+        async def prepare(self) -> None:
+            raise web.HTTPError(404)
+
+    class BacasableVoila(Voila):
+        """Voilà as Bac à sable runs it."""
+
+        @default("config_file_paths")
+        def _default_config_file_paths(self) -> list[str]:
+            return []
+
+        @property
+        def data_dir(self) -> str:
+            # Voilà takes its themes from the first ``voila`` data folder, which is now the
+            # package's (it only holds the template): use Voilà's own one.
+            ours = (SHARE_DIR / "voila").resolve()
+            for path in jupyter_path("voila"):
+                if Path(path).is_dir() and Path(path).resolve() != ours:
+                    return str(Path(path).resolve())
+            return super().data_dir
+
+        def init_settings(self) -> dict:
+            self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
+            settings = super().init_settings()
+            settings["compress_response"] = True
+            settings["serve_traceback"] = False
+            settings["default_handler_class"] = NotFoundHandler
+            settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
+            return settings
+
+        def init_handlers(self) -> list:
+            replaced = {
+                TornadoVoilaHandler: NotebookPageHandler,
+                TemplateStaticFileHandler: TemplateFileHandler,
+            }
+            handlers = []
+            for pattern, handler_class, *rest in super().init_handlers():
+                if handler_class.__module__.startswith("jupyter_server.auth"):
+                    continue  # login and logout: Voilà serves no accounts
+                if handler_class.__name__ in ("TornadoVoilaTreeHandler", "VoilaContentsHandler"):
+                    continue  # the notebook list and contents: replaced below
+                handler_class = replaced.get(handler_class, handler_class)
+                handlers.append((pattern, french(handler_class), *rest))
+            if not self.notebook_path:
+                learner_page = url_path_join(self.base_url, "voila/render", LEARNER_NOTEBOOK)
+                # 302, not 301: a browser would remember a permanent redirect for good.
+                redirect = {"url": learner_page, "permanent": False}
+                handlers.insert(0, (self.server_url, french(web.RedirectHandler), redirect))
+                # The notebook list and the notebooks' content: not for the Wi-Fi.
+                tree = url_path_join(self.server_url, r"/voila/tree" + path_regex)
+                contents = url_path_join(self.server_url, r"/voila/api/contents" + path_regex)
+                not_found = {"voila_configuration": self.voila_configuration}
+                handlers[:0] = [
+                    (tree, french(web.RedirectHandler), redirect),
+                    (contents, NotFoundHandler, not_found),
+                ]
+            return handlers
+
+    return BacasableVoila
