@@ -25,6 +25,8 @@ NIR_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 #: Mobile numbers Arcep keeps for fiction (06 39 98 xx xx): they can never reach a real person.
 FICTION_MOBILE_PREFIX = "063998"
+#: Top-level domains that never reach anyone (RFC 2606, RFC 6761).
+FICTION_TLDS = frozenset({"test", "example", "invalid", "localhost"})
 
 _RIB_LETTERS = str.maketrans(string.ascii_uppercase, "12345678912345678923456789")
 #: Regions whose numbers a French site accepts: France and the overseas departments.
@@ -233,6 +235,28 @@ def parse_iban(text: str) -> str:
             raise FieldError("checksum", "L'IBAN n'est pas valable : la clé RIB ne correspond "
                              "pas. Vérifiez-le sur le RIB.")
     return number
+
+
+def is_fiction_email(address: str) -> bool:
+    """Return True for an address on a domain kept for examples (it reaches nobody).
+
+    The personas' addresses are on ``exemple.fr``; the domains of RFC 2606 and RFC 6761
+    (``example.com``, ``.test``, ``.example``, ``.invalid``, ``.localhost``) are fiction too.
+
+    Parameters
+    ----------
+    address : str
+        An e-mail address.
+
+    Returns
+    -------
+    bool
+        Whether its domain is one of fiction.
+    """
+    domain = address.rpartition("@")[2].strip().rstrip(".").casefold()
+    labels = domain.split(".")
+    return (labels[-1] in FICTION_TLDS or "exemple" in labels[:-1]
+            or domain in ("example.com", "example.net", "example.org"))
 
 
 # --- phone ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Real personal data in a free text: the valid NIRs, IBANs and French phone numbers it holds.
+"""Real personal data in a free text: valid NIRs, IBANs, numéros fiscaux and French phones.
 
 A learner may type a real number where the exercise wants the persona's. The scan finds the
 numbers written with the usual separators (spaces, dots, dashes, slashes) and checks each with
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum.fr import nif as stdnum_nif
+
 from .parsing import NIR_SHAPE, FieldError, is_fiction_phone, parse_iban, parse_nir, parse_phone
 
 #: Longest text scanned for real data; the rest of a longer text is not looked at.
@@ -20,7 +22,7 @@ _JOINERS = frozenset(" .-/\u00a0\u202f")
 
 
 def _classify(acc: str, phone_ok: bool) -> tuple[str, str] | None:
-    """Return (kind, normalised value) when ``acc`` is a valid NIR, IBAN or phone number."""
+    """Return (kind, normalised value) for a valid NIR, IBAN, numéro fiscal or phone number."""
     try:
         if len(acc) == 15 and NIR_SHAPE.fullmatch(acc):
             body = acc[:5] + acc[5:7].replace("2A", "19").replace("2B", "18") + acc[7:13]
@@ -35,13 +37,16 @@ def _classify(acc: str, phone_ok: bool) -> tuple[str, str] | None:
         ):
             e164 = parse_phone(acc)[0]
             return None if is_fiction_phone(e164) else ("phone", e164)
+        if (len(acc) == 13 and acc.isdigit() and acc[0] in "0123" and int(acc[:10])
+                and stdnum_nif.is_valid(acc)):
+            return "nif", acc  # the numéro fiscal of a tax notice (its last 3 digits: a key)
     except FieldError:
         return None
     return None
 
 
 def find_real_data(text: str) -> list[tuple[str, str]]:
-    """Find the valid NIRs, IBANs and French phone numbers written in a free text.
+    """Find the valid NIRs, IBANs, numéros fiscaux and French phone numbers in a free text.
 
     Parameters
     ----------
@@ -51,8 +56,9 @@ def find_real_data(text: str) -> list[tuple[str, str]]:
     Returns
     -------
     list of tuple
-        ``(kind, value)`` pairs, kind being ``nir``, ``iban`` or ``phone`` and value the
-        compact NIR or IBAN or the E.164 number. Fiction phone numbers are left out.
+        ``(kind, value)`` pairs, kind being ``nir``, ``iban``, ``nif`` (numéro fiscal) or
+        ``phone`` and value the compact number or the E.164 phone number. Fiction phone numbers
+        are left out.
     """
     text = unicodedata.normalize("NFKC", text[:SCAN_LIMIT])
     tokens = [(m.start(), m.end(), m.group().upper()) for m in _TOKEN.finditer(text)]
@@ -92,7 +98,7 @@ def find_real_data(text: str) -> list[tuple[str, str]]:
 
 
 def looks_like_real_data(text: str) -> str | None:
-    """Return ``nir``, ``iban`` or ``phone`` when a free text contains such a valid number.
+    """Return ``nir``, ``iban``, ``nif`` or ``phone`` when a free text holds such a number.
 
     Parameters
     ----------
@@ -102,9 +108,9 @@ def looks_like_real_data(text: str) -> str | None:
     Returns
     -------
     str or None
-        The kind found, NIR first, then IBAN, then phone; None when there is none.
+        The kind found, NIR first, then IBAN, numéro fiscal, phone; None when there is none.
     """
     if not isinstance(text, str):
         return None
     kinds = {kind for kind, _ in find_real_data(text)}
-    return next((k for k in ("nir", "iban", "phone") if k in kinds), None)
+    return next((k for k in ("nir", "iban", "nif", "phone") if k in kinds), None)

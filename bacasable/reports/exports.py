@@ -1,10 +1,12 @@
 r"""CSV and Excel exports of report tables, safe against formula injection, in French.
 
-Every text cell that a spreadsheet could read as a formula is *neutralised* (OWASP, "CSV
-Injection"): a text starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line
-feed gets a leading apostrophe, so that Excel, LibreOffice and Google Sheets show it as text and
-never run it. Pseudonyms and notes are typed by people, so they are never trusted. Numbers stay
-numbers (a negative number is not text and cannot be a formula).
+Pseudonyms and notes are typed by people, so they are never trusted (OWASP, "CSV
+Injection"). In a CSV file, every text cell that a spreadsheet could read as a formula is
+*neutralised*: a text starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a
+line feed gets a leading apostrophe, so that Excel, LibreOffice and Google Sheets show it as
+text and never run it. In an Excel file every text is written as a *text cell*, where no formula
+can start: it holds exactly the text, with no apostrophe. Numbers stay numbers (a negative
+number is not text and cannot be a formula).
 
 The CSV files are made for French Excel, which opens a double-clicked CSV with the system's
 regional settings: UTF-8 **with** a byte-order mark (without it, Excel reads ``é`` as ``Ã©``),
@@ -175,8 +177,10 @@ def _csv_time(value: Any) -> Any:
 
 
 def _export_frame(df: pd.DataFrame, *, french: bool, for_csv: bool) -> pd.DataFrame:
-    frame = french_labels(df) if french else df
-    return safe_frame(_plain(frame, for_csv=for_csv))
+    frame = _plain(french_labels(df) if french else df, for_csv=for_csv)
+    # A CSV cell has no type: the apostrophe keeps a formula from running. An Excel cell is
+    # written as a text cell (see xlsx_bytes), where no formula can start: it keeps the text.
+    return safe_frame(frame) if for_csv else frame
 
 
 def csv_bytes(df: pd.DataFrame, *, french: bool = True) -> bytes:
@@ -259,11 +263,11 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, french: bool = True) -> by
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_xlsx_value(v) for v in row])
-        for row in sheet.iter_rows(min_row=2):
+        for row in sheet.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
-                    # Never a formula, even if a value slipped through: openpyxl writes text
-                    # starting with "=" as a formula unless told otherwise.
+                    # A text cell, never a formula: openpyxl writes text starting with "="
+                    # as a formula unless told otherwise.
                     cell.data_type = "s"
                 elif isinstance(cell.value, dt.datetime):
                     cell.number_format = "DD/MM/YYYY HH:MM"
@@ -294,13 +298,12 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, numbers.Real):
         return float(value)
     if isinstance(value, str):
-        # Excel refuses most control characters; removing one may uncover a formula start.
-        return safe_cell(_EXCEL_ILLEGAL.sub("", value))
+        return _EXCEL_ILLEGAL.sub("", value)  # Excel refuses most control characters
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value
     if isinstance(value, (list, tuple, set)):
-        return safe_cell(", ".join(str(v) for v in value))
-    return safe_cell(str(value))
+        return _EXCEL_ILLEGAL.sub("", ", ".join(str(v) for v in value))
+    return _EXCEL_ILLEGAL.sub("", str(value))
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from bacasable.identifiers.parsing import FieldError, is_fiction_phone, nir_fits
+from bacasable.identifiers.parsing import FieldError, is_fiction_email, is_fiction_phone, nir_fits
 from bacasable.identifiers.real_data import find_real_data, looks_like_real_data
 from bacasable.personas import derived as personas
 from bacasable.scenario.schema import FieldSpec
@@ -76,6 +76,8 @@ _WARNINGS = {
     "nir": "Attention : ce numéro ressemble à un vrai numéro de sécurité sociale.",
     "iban": "Attention : ce numéro ressemble à un vrai IBAN.",
     "phone": "Attention : ce numéro ressemble à un vrai numéro de téléphone.",
+    "email": "Attention : cette adresse ressemble à une vraie adresse e-mail.",
+    "nif": "Attention : ce numéro ressemble à un vrai numéro fiscal.",
 }
 _WARNING_END = " Ici, on s'entraîne avec les informations de {first_name}. Rien n'a été gardé."
 
@@ -127,19 +129,28 @@ def _foreign_data(spec: FieldSpec, p: Parsed, expected: Any, ctx: FieldContext) 
         if persona is None or (spec.kind == "phone" and is_fiction_phone(p.value)):
             return None
         found = [(spec.kind, p.value)]
+    elif spec.kind == "email":
+        # Only where the persona's own address is asked (choosing a new one is no real data),
+        # and not on a domain of fiction, where a typo in the persona's address lands.
+        if persona is None or expected is None or is_fiction_email(p.value):
+            return None
+        found = [("email", p.value)]
     elif spec.kind == "text":
-        found = [f for f in find_real_data(p.value) if f[0] in ("nir", "iban")]
+        found = [f for f in find_real_data(p.value) if f[0] in ("nir", "iban", "nif")]
     else:
         return None
     own: set[str] = set()
     if persona is not None:
         own = {personas.nir(persona), personas.iban(persona), persona.phone}
         own.add("+33" + persona.phone[1:])
+        if persona.email:
+            own.add(persona.email.casefold())
     if expected is not None:
         for kind, _ in found:
             with contextlib.suppress(FieldError):
                 own.add(parse_value(spec.model_copy(update={"kind": kind}), expected, ctx).value)
-    return next((kind for kind, value in found if value not in own), None)
+    return next((kind for kind, value in found
+                 if value not in own and str(value).casefold() not in own), None)
 
 
 # --- entry point ----------------------------------------------------------------------------

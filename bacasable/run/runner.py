@@ -235,12 +235,14 @@ class Runner:
 
     def _record(self, spec: FieldSpec, raw: Any, result: FieldResult) -> None:
         self.results[spec.id] = result
-        # A value that looked like real personal data is forgotten at once.
-        self.drafts[spec.id] = None if result.error_kind == "personal_data" else raw
-        if result.error_kind == "personal_data":
+        # A value that looked like real personal data is forgotten at once, and the warning
+        # shown even when the field has another error (a real NIR rarely fits the persona).
+        self.drafts[spec.id] = None if result.warning else raw
+        if result.warning:
             self.warning = result.warning
             self._emit("personal_data_warning", screen_id=self.current_id, field_id=spec.id)
-        elif not result.ok:
+        # Real data alone is not counted as the learner's error: the warning says it all.
+        if not result.ok and result.error_kind != "personal_data":
             self.stats[self.current_id].errors += 1
             self._emit("field_error", screen_id=self.current_id, field_id=spec.id,
                        error_kind=result.error_kind)

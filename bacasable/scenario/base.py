@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import functools
+import re
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 """A stable id: lower-case letters, digits, ``-`` and ``_``."""
@@ -87,5 +95,49 @@ ErrorKind = Literal[
 """The kinds of error a field can report; the store keeps these, never the typed text."""
 
 
+#: Invisible control characters (C0 but tab and newline, DEL, C1): never in a text shown to people.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(value: Any) -> str | None:
+    """Return the first control character in a text, or in the texts of lists and mappings."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        items: Any = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        return None
+    return next((c for c in map(control_character, items) if c is not None), None)
+
+
+@functools.cache
+def _holds_models(cls: type[BaseModel]) -> frozenset[str]:
+    """Return the names of the fields of ``cls`` whose type holds a model."""
+
+    def has_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(has_model(arg) for arg in get_args(annotation))
+
+    return frozenset(name for name, field in cls.model_fields.items()
+                     if has_model(field.annotation))
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_character(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in _holds_models(cls):
+            return value  # each model inside checks its own texts, with a precise location
+        found = control_character(value)
+        if found is not None:
+            raise ValueError(
+                f"caractère invisible interdit (code {ord(found)}) dans ce texte : "
+                "retirez-le. Seuls le retour à la ligne et la tabulation sont permis."
+            )
+        return value

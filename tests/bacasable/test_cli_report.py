@@ -71,7 +71,8 @@ def test_every_output_of_a_closed_workshop_by_its_join_code(workshops, tmp_path,
     assert read_csv(tmp_path / "tableaux" / "presence.csv")["Parcours"].tolist() == [1, 1, 1, 1, 0]
     book = openpyxl.load_workbook(tmp_path / "bilan.xlsx")
     assert book.sheetnames[:2] == ["Présence", "Parcours"]
-    assert book["Observations"]["D4"].value == "'=SOMME(A1:A2) Besoin d'aide pour le loyer."
+    assert book["Observations"]["D4"].value == "=SOMME(A1:A2) Besoin d'aide pour le loyer."
+    assert book["Observations"]["D4"].data_type == "s"
     report = read_csv(tmp_path / "activite.csv")
     assert report["Participants anonymes : total"].tolist() == [4]
     assert report["Titre de l'atelier"].tolist() == ["Atelier CAF et emploi"]

@@ -177,3 +177,26 @@ def test_catalogue_loaded_apart_raises_when_the_child_fails(monkeypatch):
                         "sys.stdout.buffer.write(pickle.dumps({'not': 'a catalogue'}))")
     with pytest.raises(TypeError):
         loader.load_catalogue_apart([BUILTIN])
+
+
+# --- control characters ----------------------------------------------------------------------
+
+
+def test_control_characters_are_refused_with_their_place(tmp_path, capsys):
+    import pytest
+
+    from bacasable.cli import main
+
+    # YAML lets a double-quoted text hold an escaped control character (here ESC and BEL).
+    text = GOOD.replace("title: Essai", 'title: "Essai \\e[31m rouge"', 1)
+    write(tmp_path, "essai.yaml", text)
+    findings = load_catalogue([tmp_path]).findings
+    assert [(f.line, "caractère invisible interdit (code 27)" in f.message) for f in findings
+            ] == [(2, True)]
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", str(tmp_path / "essai.yaml")])
+    assert exc.value.code == 1
+    assert "essai.yaml:2:" in capsys.readouterr().out
+    # Newlines and tabs are texts' own.
+    write(tmp_path, "essai.yaml", GOOD.replace("title: Essai", 'title: "Essai\\tà\\nla ligne"', 1))
+    assert load_catalogue([tmp_path]).findings == []

@@ -370,7 +370,7 @@ def test_excel_and_html_report(make, synthetic):
     assert sheets.sheetnames == ["Présence", "Parcours", "Écran par écran",
                                  "Erreurs fréquentes", "Temps par écran", "Observations"]
     notes = [row[3] for row in sheets["Observations"].iter_rows(min_row=2, values_only=True)]
-    assert notes[2] == "'=SOMME(A1:A2) Besoin d'aide pour le loyer."
+    assert notes[2] == "=SOMME(A1:A2) Besoin d'aide pour le loyer."
     assert html_msg["mime"] == "text/html" and html_msg["name"].endswith(".html")
     text = html.decode("utf-8")
     assert 'lang="fr"' in text and "Atelier CAF et emploi" in text and "<script" not in text

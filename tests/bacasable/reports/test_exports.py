@@ -121,8 +121,10 @@ def test_xlsx_round_trip_shows_neutralised_cells_and_numbers():
     assert sheet.freeze_panes == "A2"
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
     assert not [c for c in cells if c.data_type == "f"]  # no formula anywhere
-    # XML turns a carriage return into a line feed: still text, still neutralised
-    expected = ["'" + t.replace("\r", "\n") for t in HOSTILE]
+    # Text cells hold exactly the text (no apostrophe: no formula can start in a text cell);
+    # XML turns a carriage return into a line feed.
+    expected = [t.replace("\r", "\n") for t in HOSTILE]
+    assert all(c.data_type == "s" for c in sheet["A"][1:])
     assert [c.value for c in sheet["A"][1:]] == expected
     assert [c.value for c in sheet["C"][1:]] == [-2, 0, 3, -7, 1, 2, 5, 8]
     assert all(c.data_type == "n" for c in sheet["C"][1:])
@@ -137,7 +139,8 @@ def test_xlsx_round_trip_shows_neutralised_cells_and_numbers():
 def test_xlsx_drops_the_control_characters_excel_refuses():
     df = pd.DataFrame({"note": ["a\x00b\x07c\x1bd", "\x0b=1+1"]})
     sheet = load_xlsx(xlsx_bytes({"Observations": df})).active
-    assert [sheet["A2"].value, sheet["A3"].value] == ["abcd", "'=1+1"]
+    assert [sheet["A2"].value, sheet["A3"].value] == ["abcd", "=1+1"]
+    assert sheet["A3"].data_type == "s"
 
 
 def test_xlsx_dates_widths_and_missing_values():
@@ -232,8 +235,8 @@ def test_report_workbook_with_hostile_learner(report):
                             "Temps par écran", "Observations"]
     book = load_xlsx(xlsx_bytes(sheets))
     presence = book["Présence"]
-    assert [c.value for c in presence["A"]] == ["Pseudonyme", "chloe", "Farid", "'-moi"]
+    assert [c.value for c in presence["A"]] == ["Pseudonyme", "chloe", "Farid", "-moi"]
     notes = book["Observations"]
-    assert notes["D2"].value == "'@SUM(1) +cmd|' /C calc'!A0"
+    assert notes["D2"].value == "@SUM(1) +cmd|' /C calc'!A0" and notes["D2"].data_type == "s"
     assert not [c for row in notes.iter_rows() for c in row if c.data_type == "f"]
     assert load_xlsx(xlsx_bytes(report_sheets(first)))["Parcours"]["J2"].value == 1
