@@ -10,6 +10,9 @@ Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
   the server's own environment had. Nothing the client writes (``Host``, query string, headers)
   can set it: Voilà copies no header into a kernel's environment (``http_header_envs`` is empty).
   A preheated kernel, started before any request, has none: it counts as a device on the Wi-Fi.
+- **A page sends its kernel only what a page needs**: messages over :data:`MAX_PAGE_MESSAGE`
+  close the websocket, and a malformed message (JSON nested too deep, no header…) is dropped
+  with one line of log, no traceback. Voilà already lets only comm and info messages through.
 - **Every address answers a French page** (:mod:`bacasable.server.error_pages`): each handler
   class gets French errors, a websocket route asked as a page answers 404, the template's static
   route serves only ``bacasable/static/`` files (Voilà's answered 500 for a folder or a ``.j2``),
@@ -48,6 +51,12 @@ __all__ = ["voila_app_class"]
 #: The peer address of the page request being served, for the kernel it starts.
 _PAGE_PEER: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_peer", default=None)
 
+#: The largest message a page may send its kernel. The largest real one is a trainer's text
+#: in the editor (2,000 characters at most, a few kilobytes as JSON); a learner's are far
+#: smaller (uploads send a document's id, not a file): tests/bacasable/test_server_attacks.py
+#: measures them. Tornado's default is 10 MiB.
+MAX_PAGE_MESSAGE = 256 * 1024
+
 #: The only files the template route serves: ``<template>/static/<file>`` of our template.
 _TEMPLATE_FILE = re.compile(r"^bacasable/static/(?!.*(?:^|/)\.)[\w./-]+$")
 
@@ -85,6 +94,7 @@ def voila_app_class() -> type:
     from voila.handler import BaseVoilaHandler
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     class FrenchErrors:
         """Mixed into every handler: errors answer a French page (JSON for the API)."""
@@ -106,6 +116,16 @@ def voila_app_class() -> type:
         if issubclass(handler_class, FrenchErrors):
             return handler_class
         return type(handler_class.__name__, (FrenchErrors, handler_class), {})
+
+    class KernelChannelsHandler(FrenchErrors, VoilaKernelWebsocketHandler):
+        """A kernel's websocket that drops what a page should never send, with one log line."""
+
+        def on_message(self, message: Any) -> None:
+            try:
+                super().on_message(message)
+            except Exception as error:  # JSON too deep, no header, not a message at all…
+                self.log.warning("dropped a malformed message from a page (%s, %d bytes)",
+                                 type(error).__name__, len(message or ""))
 
     class PoolAwareKernelManager(AsyncMappingKernelManager):
         """Kernel manager whose kernels learn their page's peer, and whose culler spares pools."""
@@ -181,6 +201,7 @@ def voila_app_class() -> type:
             settings = super().init_settings()
             settings["compress_response"] = True
             settings["serve_traceback"] = False
+            settings["websocket_max_message_size"] = MAX_PAGE_MESSAGE
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
             return settings
@@ -189,6 +210,7 @@ def voila_app_class() -> type:
             replaced = {
                 TornadoVoilaHandler: NotebookPageHandler,
                 TemplateStaticFileHandler: TemplateFileHandler,
+                VoilaKernelWebsocketHandler: KernelChannelsHandler,
             }
             handlers = []
             for pattern, handler_class, *rest in super().init_handlers():
