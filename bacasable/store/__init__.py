@@ -38,7 +38,8 @@ The modules: :mod:`.engine` (engines, pragmas, locks, retries, migrations), :mod
 (connection and transactions), :mod:`.errors` (:class:`StoreError`, French messages),
 :mod:`.values` (checks and row shapes), one module per part of the facade
 (:mod:`.workshops`, :mod:`.commands`, :mod:`.people`, :mod:`.runs`, :mod:`.board`,
-:mod:`.privacy`, :mod:`.settings`) and :mod:`.facade`, which assembles :class:`Store`.
+:mod:`.privacy`, :mod:`.settings`, :mod:`.pins`) and :mod:`.facade`, which assembles
+:class:`Store`.
 ``BUSY_TIMEOUT``, ``_backoff``, ``_file_lock`` and ``new_join_code`` are read from this
 package at call time: patch them here.
 """
@@ -83,6 +84,15 @@ from .errors import (  # noqa: F401
     StoreError,
 )
 from .facade import Store
+from .pins import (
+    LOCK_SECONDS,
+    MAX_FAILURES,
+    PIN_HASH_SETTING,
+    REMOTE_LOCK_SECONDS,
+    REMOTE_MAX_FAILURES,
+    REMOTE_WINDOW_SECONDS,
+    PinTry,
+)
 from .values import (  # noqa: F401
     AUTONOMY_LABELS,
     EVENT_TYPES,
@@ -96,6 +106,13 @@ from .values import (  # noqa: F401
 __all__ = [
     "DISCONNECTED_AFTER",
     "JOIN_ALPHABET",
+    "LOCK_SECONDS",
+    "MAX_FAILURES",
+    "PIN_HASH_SETTING",
+    "REMOTE_LOCK_SECONDS",
+    "REMOTE_MAX_FAILURES",
+    "REMOTE_WINDOW_SECONDS",
+    "PinTry",
     "Store",
     "StoreError",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from . import tables as t
 from .base import _Base
+from .devices import HANDOVER_ASKED
 from .values import _as_utc
 
 #: Seconds without a heartbeat or an event after which a learner shows as disconnected.
@@ -39,7 +40,8 @@ class _Board(_Base):
             ``screen_count``, ``errors``, ``hints`` (of their latest run); ``idle_seconds``
             (since their last event, or the start of the run, or joining); ``seen_seconds``
             (since their last heartbeat or event); ``hand_raised`` and ``hand_waiting_seconds``;
-            ``done`` (latest run finished), ``abandoned``; ``disconnected`` (no heartbeat nor
+            ``handover_asked`` (another device asks for this learner's run); ``done`` (latest
+            run finished), ``abandoned``; ``disconnected`` (no heartbeat nor
             event for more than :data:`DISCONNECTED_AFTER` seconds).
         """
         at = _as_utc(now, self.now())
@@ -58,6 +60,7 @@ class _Board(_Base):
                 p.last_seen_at,
                 p.hand_raised_at,
                 p.hand_answered_at,
+                p.handover_state,
                 a.id.label("attempt_id"),
                 a.scenario_id,
                 a.persona_id,
@@ -98,6 +101,7 @@ class _Board(_Base):
                     "hand_waiting_seconds": (
                         max(0.0, (at - r.hand_raised_at).total_seconds()) if raised else None
                     ),
+                    "handover_asked": r.handover_state == HANDOVER_ASKED,
                     "done": r.finished_at is not None,
                     "abandoned": r.abandoned_at is not None,
                     "disconnected": (at - seen).total_seconds() > DISCONNECTED_AFTER,
@@ -110,8 +114,9 @@ class _Board(_Base):
 
         The board polls it and refreshes its tiles only when it changed. It covers joins,
         departures (deletions), runs started, events recorded (every event updates its
-        attempt's ``updated_at`` and counters) and hands raised or answered. Durations
-        (idle, disconnected) change with time alone: the board refreshes them on a timer.
+        attempt's ``updated_at`` and counters), hands raised or answered and handovers asked.
+        Durations (idle, disconnected) change with time alone: the board refreshes them on a
+        timer.
 
         Parameters
         ----------
@@ -130,6 +135,7 @@ class _Board(_Base):
                 func.max(p.id),
                 func.max(p.hand_raised_at),
                 func.max(p.hand_answered_at),
+                func.max(p.handover_at),
                 func.count(a.id),
                 func.max(a.id),
                 func.max(a.updated_at),

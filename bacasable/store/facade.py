@@ -11,7 +11,9 @@ from sqlalchemy.engine import URL, make_url
 from .base import _Base
 from .board import _Board
 from .commands import _Commands
+from .devices import _Devices
 from .people import _People
+from .pins import _Pins
 from .privacy import _Privacy
 from .reports import _Reports
 from .runs import _Runs
@@ -24,7 +26,8 @@ _SHARED_LOCK = threading.Lock()
 
 
 class Store(
-    _Workshops, _Commands, _People, _Runs, _Board, _Privacy, _Reports, _Settings, _Base
+    _Workshops, _Commands, _People, _Devices, _Runs, _Board, _Privacy, _Reports, _Settings,
+    _Pins, _Base,
 ):
     """The outcome store: workshops, participants, attempts, events, observations, commands.
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from . import tables as t
 from .base import _Base, _by_id, _insert, _update
+from .devices import claim, device_hash
 from .errors import (
     MSG_AUTONOMY,
     MSG_CLOSED_WORKSHOP,
@@ -22,12 +23,14 @@ from .values import _clean_pseudonym, _identifier, _participant_dict, _plain, _r
 class _People(_Base):
     """Participants and observations (part of :class:`~bacasable.store.Store`)."""
 
-    def join(self, workshop_id: int | None, pseudonym: str) -> dict[str, Any]:
-        """Join a workshop under a pseudonym, or come back to it under the same one.
+    def join(self, workshop_id: int | None, pseudonym: str, device: Any = None) -> dict[str, Any]:
+        """Join a workshop under a pseudonym, or come back to it from the same device.
 
-        The same pseudonym (ignoring case and extra spaces) in the same workshop is the same
-        participant: joining again resumes. ``workshop_id=None`` is someone practising alone
-        (always a new participant).
+        A pseudonym (ignoring case and extra spaces) is one participant's in a workshop. The
+        device that joined under it comes back to it (``resumed``); another device is refused
+        with a free pseudonym suggested (:class:`~bacasable.store.devices.PseudonymTaken`), and
+        may ask the facilitator to hand the run over. ``workshop_id=None`` is someone practising
+        alone (always a new participant).
 
         Parameters
         ----------
@@ -35,6 +38,8 @@ class _People(_Base):
             The workshop (open), or None.
         pseudonym
             1 to 30 characters; no e-mail address nor long number.
+        device
+            The page's device token (its SHA-256 is kept, never the token), or None.
 
         Returns
         -------
@@ -44,10 +49,11 @@ class _People(_Base):
         Raises
         ------
         StoreError
-            For an unknown or closed workshop, or a pseudonym that is not valid.
+            For an unknown or closed workshop, or a pseudonym that is not valid;
+            :class:`~bacasable.store.devices.PseudonymTaken` for one another device has.
         """
         name = _clean_pseudonym(pseudonym)
-        key = name.casefold()
+        hashed = device_hash(device)
 
         def write(conn: Connection) -> dict[str, Any]:
             pid, resumed = _join(conn)
@@ -63,20 +69,16 @@ class _People(_Base):
                     raise StoreError(MSG_UNKNOWN_WORKSHOP)
                 if workshop.closed_at is not None:
                     raise StoreError(MSG_CLOSED_WORKSHOP)
-                known = conn.execute(
-                    select(t.participants.c.id, t.participants.c.pseudonym).where(
-                        t.participants.c.workshop_id == workshop_id
-                    )
-                ).all()
-                for pid, existing in known:
-                    if " ".join(existing.split()).casefold() == key:
-                        _update(conn, t.participants, pid, last_seen_at=now)
-                        return pid, True
+                mine = claim(conn, workshop_id, name, hashed)
+                if mine is not None:
+                    _update(conn, t.participants, mine[0], last_seen_at=now)
+                    return mine
             pid = _insert(
                 conn,
                 t.participants,
                 workshop_id=workshop_id,
                 pseudonym=name,
+                device_hash=hashed,
                 created_at=now,
                 last_seen_at=now,
             )

@@ -56,6 +56,9 @@ def _closed(name: str, values: tuple[str, ...], enum_name: str, *, nullable: boo
     return Column(name, kind, nullable=nullable)
 
 
+#: A SHA-256 in hexadecimal.
+HASH_LENGTH = 64
+
 #: How the facilitator rates a learner's autonomy on a task, from the most to the least autonomous.
 AUTONOMY_LEVELS = ("seul", "indices", "aide_animateur", "fait_par_animateur")
 
@@ -158,6 +161,15 @@ participants = Table(
     Column("hand_raised_at", UTCDateTime, nullable=True),
     #: When the facilitator answered the raised hand; null while waiting.
     Column("hand_answered_at", UTCDateTime, nullable=True),
+    #: SHA-256 of the random token kept by the device that holds the run (never the token);
+    #: null for someone practising alone or a browser that keeps nothing.
+    Column("device_hash", String(HASH_LENGTH), nullable=True),
+    #: SHA-256 of the token of another device asking for this learner's run.
+    Column("handover_hash", String(HASH_LENGTH), nullable=True),
+    #: That request: "asked" (waiting for the facilitator) or "refused"; null otherwise.
+    Column("handover_state", String(10), nullable=True),
+    #: When it was asked or refused.
+    Column("handover_at", UTCDateTime, nullable=True),
     UniqueConstraint("workshop_id", "pseudonym"),
     Index(None, "workshop_id"),
     sqlite_autoincrement=True,
@@ -273,4 +285,24 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     #: Its value, as text.
     Column("value", Text, nullable=False),
+)
+
+#: Longest key wrong PINs are counted under ("local", "peer:ADDRESS", "remote").
+CLIENT_LENGTH = 100
+
+#: Wrong facilitator PINs, counted per client (a device, "local" for this laptop) and, under
+#: the key "remote", for every other device together (see :mod:`bacasable.store.pins`).
+pin_tries = Table(
+    "pin_tries",
+    metadata,
+    #: Whose tries: "local" (this laptop), "peer:ADDRESS" (a device), "remote" (all devices).
+    Column("client", String(CLIENT_LENGTH), primary_key=True),
+    #: Wrong PINs counted: in a row for a client, in the current window for "remote".
+    Column("failures", Integer, nullable=False, server_default=text("0")),
+    #: When the first of those wrong PINs was typed (the start of the "remote" window).
+    Column("first_failed_at", UTCDateTime, nullable=True),
+    #: When the last wrong PIN was typed.
+    Column("last_failed_at", UTCDateTime, nullable=True),
+    #: Until when the PIN is not checked for this client; null when it never was suspended.
+    Column("locked_until", UTCDateTime, nullable=True),
 )

@@ -91,6 +91,8 @@ class Outbox:
         self.on_stored = on_stored
         #: How many events were written.
         self.stored = 0
+        #: True once :meth:`stop` was called: events are dropped, never written.
+        self.stopped = False
 
     @property
     def pending(self) -> int:
@@ -112,6 +114,8 @@ class Outbox:
         """
 
         def on_event(event: RunEvent) -> None:
+            if self.stopped:
+                return  # the run goes on on another device: this one writes no more
             if len(self._queue) == self._queue.maxlen:
                 log.error("workshop store: too many events waiting; the oldest is dropped")
             self._queue.append((run, event))
@@ -119,6 +123,11 @@ class Outbox:
                 self.flush()
 
         return on_event
+
+    def stop(self) -> None:
+        """Write nothing more: drop what waits and every later event (the run moved away)."""
+        self.stopped = True
+        self._queue.clear()
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

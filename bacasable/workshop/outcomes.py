@@ -34,10 +34,16 @@ class Problem:
         The message for the learner.
     field : {"code", "pseudonym"} or None
         The input at fault, if any.
+    suggestion : str
+        For a pseudonym another device has: a free one (« Marie2 »).
+    taken_by : int or None
+        For a pseudonym another device has: whose it is (to ask the facilitator to hand over).
     """
 
     message: str
     field: Literal["code", "pseudonym"] | None = None
+    suggestion: str = ""
+    taken_by: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

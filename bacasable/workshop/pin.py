@@ -4,11 +4,11 @@ The hash is stored in the ``settings`` table (key :data:`PIN_SETTING`) as
 ``scrypt$n$r$p$salt_b64$hash_b64`` (``hashlib.scrypt``, random 16-byte salt, n=2**14, r=8,
 p=1, 32-byte key). Checking compares in constant time.
 
-Wrong tries are limited: after :data:`MAX_FAILURES` wrong PINs in a row, :func:`check_pin`
-refuses to check for :data:`LOCK_SECONDS` seconds (:class:`PinLockedError`). The count is kept
-in memory, per process and per database: restarting the facilitator's kernel resets it. That
-is enough against someone trying codes on the console in the room, which is the threat here
-(a 4-digit PIN is not meant to resist an attacker who holds the database file).
+This module makes, reads and checks the hash; it counts nothing. Wrong tries are counted in
+the store, per client, in the same transaction as the check
+(:meth:`bacasable.store.Store.pin_try`, rules in :mod:`bacasable.store.pins`), through
+:func:`bacasable.workshop.pin_policy.check_facilitator_pin`. A 4-digit PIN is not meant to
+resist an attacker who holds the database file.
 """
 
 from __future__ import annotations
@@ -18,30 +18,23 @@ import hashlib
 import hmac
 import math
 import secrets
-import threading
-import time
 
-from bacasable.store import Store, StoreError
+from bacasable.store import LOCK_SECONDS, MAX_FAILURES, PIN_HASH_SETTING, Store, StoreError
 
 __all__ = [
     "LOCK_SECONDS",
     "MAX_FAILURES",
     "PinLockedError",
-    "after_wrong_pin",
     "check_pin",
     "has_pin",
+    "pin_matches",
     "remove_pin",
     "seconds_text",
-    "seconds_to_wait",
     "set_pin",
 ]
 
 #: The settings key of the PIN hash.
-PIN_SETTING = "facilitator_pin"
-#: Wrong tries in a row before checking is suspended.
-MAX_FAILURES = 5
-#: Seconds checking stays suspended after :data:`MAX_FAILURES` wrong tries.
-LOCK_SECONDS = 30.0
+PIN_SETTING = PIN_HASH_SETTING
 #: scrypt parameters for new hashes.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -58,41 +51,11 @@ MSG_WEAK = (
 #: Well-known PINs that are not sequences nor repetitions.
 _COMMON = frozenset({"2580", "0852", "1004", "1122", "1313", "6969", "1379", "1478"})
 
-#: Monotonic clock of the limiter (tests replace it).
-_monotonic = time.monotonic
-_limiter_lock = threading.Lock()
-#: Per database URL: (wrong tries in a row, monotonic time until which checking is suspended).
-_failures: dict[str, tuple[int, float]] = {}
-
 
 def seconds_text(retry_after: float) -> str:
     """Return a wait in whole seconds, at least one: "1 seconde", "30 secondes"."""
     seconds = max(1, math.ceil(retry_after))
     return f"{seconds} seconde{'s' if seconds > 1 else ''}"
-
-
-def after_wrong_pin(count: int, now: float) -> tuple[int, float]:
-    """Return the limiter's state after one more wrong PIN.
-
-    Parameters
-    ----------
-    count
-        Wrong tries in a row so far.
-    now
-        The time of this try, on the clock the limiter uses.
-
-    Returns
-    -------
-    count : int
-        Wrong tries in a row now (back to 0 when checking gets suspended).
-    until : float
-        When checking may resume: ``now +`` :data:`LOCK_SECONDS` after :data:`MAX_FAILURES`
-        wrong tries, else 0 (not suspended).
-    """
-    count += 1
-    if count >= MAX_FAILURES:
-        return 0, now + LOCK_SECONDS
-    return count, 0.0
 
 
 class PinLockedError(StoreError):
@@ -206,7 +169,7 @@ def verify_pin_hash(pin: str, encoded: str) -> bool:
 
 
 def set_pin(store: Store, pin: str) -> None:
-    """Set (or change) the facilitator's PIN.
+    """Set (or change) the facilitator's PIN; every wrong try counted so far is forgotten.
 
     Parameters
     ----------
@@ -223,58 +186,39 @@ def set_pin(store: Store, pin: str) -> None:
     pin = _check_format(pin)
     if is_weak(pin):
         raise StoreError(MSG_WEAK)
-    store.set_setting(PIN_SETTING, hash_pin(pin))
-    with _limiter_lock:
-        _failures.pop(store.url, None)
+    store.set_pin_hash(hash_pin(pin))
 
 
 def has_pin(store: Store) -> bool:
-    """Tell whether a facilitator PIN is set.
-
-    Parameters
-    ----------
-    store
-        The outcome store.
-
-    Returns
-    -------
-    bool
-        True when a PIN is set.
-    """
+    """Tell whether a facilitator PIN is set in ``store`` (the outcome store)."""
     return store.setting(PIN_SETTING) is not None
 
 
 def remove_pin(store: Store) -> None:
-    """Remove the facilitator's PIN (the console will ask for a new one).
+    """Remove the facilitator's PIN from ``store``: the console will ask for a new one."""
+    store.set_pin_hash(None)
 
-    Parameters
-    ----------
-    store
-        The outcome store.
+
+def pin_matches(pin: object, encoded: str | None) -> bool:
+    """Tell whether ``pin`` (as typed) matches the stored hash ``encoded`` (None: no PIN set).
+
+    Anything but 4 to 8 ASCII digits never matches, and is not hashed.
     """
-    store.set_setting(PIN_SETTING, None)
-
-
-def seconds_to_wait(store: Store) -> float:
-    """Return how long checking is still suspended for this database (0 when it is not).
-
-    Parameters
-    ----------
-    store
-        The outcome store.
-
-    Returns
-    -------
-    float
-        Seconds.
-    """
-    with _limiter_lock:
-        _count, until = _failures.get(store.url, (0, 0.0))
-    return max(0.0, until - _monotonic())
+    return (
+        encoded is not None
+        and isinstance(pin, str)
+        and 4 <= len(pin) <= 8
+        and pin.isascii()
+        and pin.isdigit()
+        and verify_pin_hash(pin, encoded)
+    )
 
 
 def check_pin(store: Store, pin: str) -> bool:
-    """Check the facilitator's PIN.
+    """Check the facilitator's PIN, without counting the try.
+
+    The console counts its tries: it checks with
+    :func:`bacasable.workshop.pin_policy.check_facilitator_pin`.
 
     Parameters
     ----------
@@ -287,29 +231,5 @@ def check_pin(store: Store, pin: str) -> bool:
     -------
     bool
         True when it is the PIN set; False otherwise, and when no PIN is set.
-
-    Raises
-    ------
-    PinLockedError
-        After :data:`MAX_FAILURES` wrong tries in a row, for :data:`LOCK_SECONDS` seconds
-        (the PIN is not checked meanwhile).
     """
-    key = store.url
-    wait = seconds_to_wait(store)
-    if wait > 0:
-        raise PinLockedError(wait)
-    encoded = store.setting(PIN_SETTING)
-    ok = (
-        encoded is not None
-        and isinstance(pin, str)
-        and pin.isascii()
-        and pin.isdigit()
-        and verify_pin_hash(pin, encoded)
-    )
-    with _limiter_lock:
-        if ok:
-            _failures.pop(key, None)
-        else:
-            count, _until = _failures.get(key, (0, 0.0))
-            _failures[key] = after_wrong_pin(count, _monotonic())
-    return ok
+    return pin_matches(pin, store.setting(PIN_SETTING))

@@ -1,69 +1,52 @@
-"""The console's rules around the PIN: wrong tries limited across kernels, where one is chosen.
+"""The console's rules around the PIN: tries counted per client in the store, where one is chosen.
 
-:func:`check_facilitator_pin` adds to :func:`bacasable.workshop.pin.check_pin` a limit on wrong
-PINs kept
-in the database: each console page is a new kernel (a new process), so the per-process limit of
-:mod:`bacasable.workshop.pin` alone would let someone on the Wi-Fi try 5 PINs per page opened.
-:func:`page_opened_on_this_computer` tells whether the page may choose the first PIN.
+:func:`check_facilitator_pin` checks the PIN and counts the try in one transaction of the
+store (:meth:`bacasable.store.Store.pin_try`), under the key of the device the page was asked
+from (:func:`bacasable.workshop.peer.page_peer`): every console page is a new kernel, so no
+count kept in a process could hold, and a device on the Wi-Fi must not be able to lock this
+laptop out. The rules are those of :mod:`bacasable.store.pins`.
+:func:`bacasable.workshop.peer.page_peer` tells whether a page is this computer's (the first PIN
+is chosen there only).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from bacasable.store import Store
 
-from .network import is_loopback_host
-from .pin import PinLockedError, after_wrong_pin, check_pin, seconds_text, set_pin
+from .peer import Peer
+from .pin import PinLockedError, pin_matches, seconds_text, set_pin
 
 __all__ = [
     "check_facilitator_pin",
     "locked_message",
-    "page_opened_on_this_computer",
-    "reset_pin_failures",
     "set_facilitator_pin",
 ]
 
-#: The settings key of the wrong PINs shared by every kernel: ``"count|until"``.
-PIN_FAILURES_SETTING = "facilitator_pin_failures"
-
-
-def _pin_failures(store: Store) -> tuple[int, float]:
-    raw = store.setting(PIN_FAILURES_SETTING) or ""
-    try:
-        count, until = raw.split("|")
-        return int(count), float(until)
-    except ValueError:
-        return 0, 0.0
-
-
-def reset_pin_failures(store: Store) -> None:
-    """Forget the wrong PINs counted in the database (after a new PIN is set)."""
-    if store.setting(PIN_FAILURES_SETTING) is not None:
-        store.set_setting(PIN_FAILURES_SETTING, None)
-
 
 def set_facilitator_pin(store: Store, pin: str) -> None:
-    """Set (or change) the facilitator's PIN and forget the wrong tries counted so far.
+    """Set (or change) the facilitator's PIN and forget the wrong tries of every client.
 
     The arguments and the errors are those of :func:`bacasable.workshop.pin.set_pin`.
     """
     set_pin(store, pin)
-    reset_pin_failures(store)
 
 
 def check_facilitator_pin(
-    store: Store, pin: str, *, clock: Callable[[], float] = time.time
+    store: Store, pin: str, *, peer: Peer, clock: Callable[[], float] = time.time
 ) -> bool:
-    """Check the facilitator's PIN, with wrong tries counted in the database.
+    """Check the facilitator's PIN typed on a page asked from ``peer``, and count the try.
 
-    :func:`bacasable.workshop.pin.check_pin` counts wrong tries per process; every console page
-    opened
-    is a new kernel, so the count is also kept in the store's settings: after
-    :data:`~bacasable.workshop.pin.MAX_FAILURES` wrong PINs in a row, from any page, checking is
-    suspended for :data:`~bacasable.workshop.pin.LOCK_SECONDS` seconds.
+    Reading the counts, checking the PIN and counting a wrong one are one transaction of the
+    store, whichever kernel or process tries: five pages typing at once get no more tries
+    than one. Per client, :data:`~bacasable.store.pins.MAX_FAILURES` wrong PINs in a row
+    suspend checking for :data:`~bacasable.store.pins.LOCK_SECONDS` s; the devices on the
+    Wi-Fi together are suspended for :data:`~bacasable.store.pins.REMOTE_LOCK_SECONDS` s
+    after :data:`~bacasable.store.pins.REMOTE_MAX_FAILURES` wrong PINs within
+    :data:`~bacasable.store.pins.REMOTE_WINDOW_SECONDS` s. This laptop is suspended by its own
+    wrong PINs only.
 
     Parameters
     ----------
@@ -71,53 +54,29 @@ def check_facilitator_pin(
         The outcome store.
     pin
         The PIN typed.
+    peer
+        The device the page was asked from (:func:`bacasable.workshop.peer.page_peer`).
     clock
         Wall-clock time in seconds (shared by every process); for tests.
 
     Returns
     -------
     bool
-        True when it is the PIN set.
+        True when it is the PIN set (the client's count starts again).
 
     Raises
     ------
     PinLockedError
-        While checking is suspended.
+        While checking is suspended for this client (the PIN was not checked).
     """
-    count, until = _pin_failures(store)
-    now = clock()
-    if until > now:
-        raise PinLockedError(until - now)
-    if check_pin(store, pin):
-        if count or until:
-            store.set_setting(PIN_FAILURES_SETTING, None)
-        return True
-    count, until = after_wrong_pin(count, now)
-    store.set_setting(PIN_FAILURES_SETTING, f"{count}|{until}")
-    return False
+    result = store.pin_try(
+        peer.client, peer.local, lambda encoded: pin_matches(pin, encoded), now=clock()
+    )
+    if result.locked:
+        raise PinLockedError(result.retry_after)
+    return result.ok
 
 
 def locked_message(retry_after: float) -> str:
     """Return "Trop d'essais. Réessayez dans 30 secondes." for a wait of ``retry_after`` s."""
     return f"Trop d'essais. Réessayez dans {seconds_text(retry_after)}."
-
-
-def page_opened_on_this_computer(environ: Mapping[str, str] | None = None) -> bool:
-    """Tell whether the console page was asked for through this computer's loopback address.
-
-    Voilà gives the kernel the request's host as ``SERVER_NAME``. Outside Voilà (tests, a
-    notebook) the answer is True. Under Voilà without a known request (a preheated kernel, or
-    no ``SERVER_NAME``) it is False: the page may come from any device on the Wi-Fi.
-    """
-    env = os.environ if environ is None else environ
-    under_voila = (
-        env.get("SERVER_SOFTWARE", "").startswith("voila")
-        or "VOILA_PREHEAT" in env
-        or "VOILA_BASE_URL" in env
-    )
-    if not under_voila:
-        return True
-    host = env.get("SERVER_NAME")
-    if env.get("VOILA_PREHEAT") == "True" or not host:
-        return False
-    return is_loopback_host(host.strip().lower())

@@ -133,7 +133,8 @@ def format_tile(
         ("Écran 3 sur 7 : Vos coordonnées"), ``errors``, ``errors_text``, ``hints``,
         ``hints_text``, ``activity`` ("inactif depuis 2 min", "" when the run is over or the
         page is gone), ``idle``, ``hand``,
-        ``hand_text``, ``hand_seconds``, ``done``, ``abandoned``, ``disconnected``, ``state``
+        ``hand_text``, ``hand_seconds``, ``handover`` and ``handover_text`` (another device
+        asks for this learner's run), ``done``, ``abandoned``, ``disconnected``, ``state``
         (``"hand"``, ``"done"``, ``"disconnected"``, ``"abandoned"``, ``"idle"``,
         ``"active"``, ``"waiting"``), ``state_text``, ``observation``.
     """
@@ -194,6 +195,11 @@ def format_tile(
         "hand_seconds": tile.get("hand_waiting_seconds") if hand else None,
         "hand_text": (
             f"Main levée depuis {duration_text(tile.get('hand_waiting_seconds'))}" if hand else ""
+        ),
+        "handover": bool(tile.get("handover_asked")),
+        "handover_text": (
+            f"{tile.get('pseudonym') or ''} veut reprendre sur un autre appareil"
+            if tile.get("handover_asked") else ""
         ),
         "done": done,
         "abandoned": abandoned,

@@ -22,9 +22,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .commands import Command, HandAnswered, parse_command, room_state
-from .outbox import Outbox, Run, store_messages
-from .outcomes import MSG_HAND, MSG_NO_CODE, MSG_UNREACHABLE, Joined, Problem
+from .commands import Command, HandAnswered, parse_command
+from .joining import _Joining
+from .outbox import Outbox, Run
+from .outcomes import MSG_HAND, Joined, Problem
 from .run_history import screens_done
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy: only when a workshop is joined
@@ -33,22 +34,12 @@ if TYPE_CHECKING:  # the store pulls in SQLAlchemy: only when a workshop is join
 
 __all__ = ["Joined", "LearnerSession", "Problem"]
 
+#: Seconds between two checks that this device still holds the run (not handed over).
+OWNER_CHECK_EVERY = 2.0
+
 log = logging.getLogger(__name__)
 
-#: Store messages about the workshop (the code), not the pseudonym.
-_ABOUT_CODE = ("MSG_UNKNOWN_CODE", "MSG_UNKNOWN_WORKSHOP", "MSG_CLOSED_WORKSHOP")
-
-
-def _message(error: BaseException) -> str:
-    """Return the French message of a StoreError, or a neutral one for anything else."""
-    message = getattr(error, "message", None)
-    if isinstance(message, str) and message:
-        return message
-    log.error("unexpected workshop store error", exc_info=error)
-    return MSG_UNREACHABLE
-
-
-class LearnerSession:
+class LearnerSession(_Joining):
     """One learner in one workshop, seen from their kernel.
 
     Parameters
@@ -95,6 +86,9 @@ class LearnerSession:
         self.workshop: dict[str, Any] | None = None
         #: True once the store said this participant no longer exists (deleted meanwhile).
         self.gone = False
+        #: True once the run was handed over to another device: this one writes no more.
+        self.moved = False
+        self._owner_checked = 0.0
 
     # --- state ------------------------------------------------------------------------------
 
@@ -164,88 +158,6 @@ class LearnerSession:
         else:
             log.debug("workshop store: %s failed again: %s", what, error)
         self._failing = True
-
-    # --- joining ----------------------------------------------------------------------------
-
-    def find_workshop(self, code: str) -> dict[str, Any] | Problem:
-        """Return the open workshop of a join code (for a code read from a QR code).
-
-        Parameters
-        ----------
-        code : str
-            As typed or read: case, spaces and dashes do not matter.
-
-        Returns
-        -------
-        dict or Problem
-            The workshop, or why it cannot be joined (``field="code"``).
-        """
-        if not isinstance(code, str) or not code.strip():
-            return Problem(MSG_NO_CODE, "code")
-        try:
-            return self._open().workshop_by_code(code)
-        except Exception as error:
-            return Problem(_message(error), "code")
-
-    def join(self, code: str, pseudonym: str) -> Joined | Problem:
-        """Join the workshop of ``code`` under ``pseudonym``, or come back under it.
-
-        Parameters
-        ----------
-        code : str
-            The workshop's join code.
-        pseudonym : str
-            1 to 30 characters, not a real name; the same pseudonym in the same workshop is
-            the same participant.
-
-        Returns
-        -------
-        Joined or Problem
-            What was joined, with the room's state as commands; or why not.
-        """
-        found = self.find_workshop(code)
-        if isinstance(found, Problem):
-            return found
-        store = self._open()
-        try:
-            participant = store.join(found["id"], pseudonym)
-        except Exception as error:
-            text = _message(error)
-            return Problem(text, "code" if text in store_messages(*_ABOUT_CODE) else "pseudonym")
-        try:
-            # Commands written before now are history: only the room's state counts.
-            after = store.last_command_id(found["id"])
-            workshop = store.workshop(found["id"])
-        except Exception as error:
-            return Problem(_message(error))
-        self.participant, self.workshop, self._after = participant, workshop, after
-        self._hand = bool(participant.get("hand_raised"))
-        self._last_beat = self._clock()
-        self.gone = False
-        resumed = bool(participant.get("resumed"))
-        return Joined(participant, workshop, resumed, tuple(room_state(workshop)))
-
-    def resumable(self) -> dict[str, Any] | None:
-        """Return the learner's latest unfinished run among the workshop's scenarios.
-
-        Returns
-        -------
-        dict or None
-            The attempt (``scenario_id``, ``persona_id``, ``current_screen``…), or None
-            (also when the store cannot be read).
-        """
-        if not self.joined:
-            return None
-        found = []
-        try:
-            for scenario_id in self.scenario_ids:
-                attempt = self._open().resume_attempt(self.participant_id, scenario_id)
-                if attempt is not None:
-                    found.append(attempt)
-        except Exception as error:
-            self._failed("looking for a run to resume", error)
-            return None
-        return max(found, key=lambda a: a["id"]) if found else None
 
     # --- writing a run ----------------------------------------------------------------------
 
@@ -352,6 +264,12 @@ class LearnerSession:
         if written and beat and self._failing:
             log.info("workshop store reachable again")
             self._failing = False
+        if self.device and self._clock() - self._owner_checked >= OWNER_CHECK_EVERY:
+            self._owner_checked = self._clock()
+            if not self.still_here():
+                log.info("participant %s continues on another device", self.participant_id)
+                self.moved = self.gone = True
+                self.outbox.stop()
         return commands
 
     def heartbeat(self) -> bool:

@@ -21,7 +21,6 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("BACASABLE_DATA", str(folder))
     monkeypatch.delenv("BACASABLE_DB", raising=False)
     monkeypatch.chdir(tmp_path)  # no bacasable_config.py from the checkout
-    monkeypatch.setattr(pin, "_failures", {})
     return folder
 
 

@@ -9,6 +9,8 @@ import pytest
 
 from bacasable.store import Store, StoreError
 from bacasable.workshop import pin
+from bacasable.workshop.peer import PEER_VARIABLE, Peer, page_peer
+from bacasable.workshop.pin_policy import check_facilitator_pin, set_facilitator_pin
 
 
 @pytest.fixture
@@ -17,12 +19,23 @@ def store():
         yield s
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
-    now = [1000.0]
-    monkeypatch.setattr(pin, "_monotonic", lambda: now[0])
-    return now
+class Tick:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def tick() -> Tick:
+    return Tick()
+
+
+PHONE = Peer("192.168.1.23", local=False)
+LAPTOP = Peer("127.0.0.1", local=True)
 
 
 def test_set_and_check(store):
@@ -94,41 +107,79 @@ def test_ordinary_pins_are_accepted(store, good):
     assert pin.check_pin(store, good)
 
 
-def test_five_wrong_tries_then_a_wait_of_30_seconds(store, fresh_limiter):
+def test_five_wrong_tries_then_a_wait_of_30_seconds(store, tick):
     pin.set_pin(store, "4827")
     for _ in range(pin.MAX_FAILURES - 1):
-        assert pin.check_pin(store, "0001") is False
-    assert pin.seconds_to_wait(store) == 0
-    assert pin.check_pin(store, "0002") is False  # the fifth
-    assert pin.seconds_to_wait(store) == pytest.approx(30)
+        assert check_facilitator_pin(store, "0001", peer=PHONE, clock=tick) is False
+    assert check_facilitator_pin(store, "0002", peer=PHONE, clock=tick) is False  # the fifth
     with pytest.raises(pin.PinLockedError) as info:
-        pin.check_pin(store, "4827")  # even the right one is not checked now
+        check_facilitator_pin(store, "4827", peer=PHONE, clock=tick)  # not checked now
     assert info.value.message == "Trop d'essais de code. Réessayez dans 30 secondes."
     assert info.value.retry_after == pytest.approx(30)
     assert isinstance(info.value, StoreError)
-    fresh_limiter[0] += 29.5
+    tick.now += 29.5
     with pytest.raises(pin.PinLockedError, match="dans 1 seconde\\."):
-        pin.check_pin(store, "4827")
-    fresh_limiter[0] += 1
-    assert pin.check_pin(store, "4827") is True
+        check_facilitator_pin(store, "4827", peer=PHONE, clock=tick)
+    tick.now += 0.5
+    assert check_facilitator_pin(store, "4827", peer=PHONE, clock=tick) is True
     # A right PIN resets the count.
     for _ in range(pin.MAX_FAILURES - 1):
-        pin.check_pin(store, "0001")
-    assert pin.check_pin(store, "4827") is True
-    assert pin.check_pin(store, "0001") is False
-    assert pin.seconds_to_wait(store) == 0
+        check_facilitator_pin(store, "0001", peer=PHONE, clock=tick)
+    assert check_facilitator_pin(store, "4827", peer=PHONE, clock=tick) is True
+    for _ in range(pin.MAX_FAILURES - 1):
+        assert check_facilitator_pin(store, "0001", peer=PHONE, clock=tick) is False
+    assert check_facilitator_pin(store, "4827", peer=PHONE, clock=tick) is True
 
 
-def test_wrong_tries_are_counted_per_database(tmp_path):
+def test_a_device_cannot_lock_the_facilitator_out(store, tick):
+    pin.set_pin(store, "4827")
+    for _ in range(pin.MAX_FAILURES):
+        check_facilitator_pin(store, "0001", peer=PHONE, clock=tick)
+    with pytest.raises(pin.PinLockedError):
+        check_facilitator_pin(store, "4827", peer=PHONE, clock=tick)
+    assert check_facilitator_pin(store, "4827", peer=LAPTOP, clock=tick) is True
+    # The page's own peer decides: this laptop's page, as the server told its kernel.
+    laptop_page = page_peer({"SERVER_SOFTWARE": "voila/0.5.13", PEER_VARIABLE: "::1"})
+    assert check_facilitator_pin(store, "4827", peer=laptop_page, clock=tick) is True
+    # An unmarked page (a preheated kernel) is a device: it has its own count.
+    unknown = page_peer({"SERVER_SOFTWARE": "voila/0.5.13"})
+    assert not unknown.local
+    assert check_facilitator_pin(store, "0001", peer=unknown, clock=tick) is False
+
+
+def test_checking_without_the_console_counts_nothing(store, tick):
+    pin.set_pin(store, "4827")
+    for _ in range(3 * pin.MAX_FAILURES):
+        assert pin.check_pin(store, "0001") is False
+    assert check_facilitator_pin(store, "4827", peer=PHONE, clock=tick) is True
+
+
+@pytest.mark.parametrize("change", ["set", "remove"])
+def test_a_new_pin_forgets_every_wrong_try(store, tick, change):
+    pin.set_pin(store, "4827")
+    for who in (PHONE, LAPTOP):
+        for _ in range(pin.MAX_FAILURES):
+            check_facilitator_pin(store, "0001", peer=who, clock=tick)
+    if change == "set":
+        set_facilitator_pin(store, "5931")
+    else:
+        pin.remove_pin(store)
+        assert check_facilitator_pin(store, "4827", peer=PHONE, clock=tick) is False
+        set_facilitator_pin(store, "5931")
+    assert check_facilitator_pin(store, "5931", peer=PHONE, clock=tick) is True
+    assert check_facilitator_pin(store, "5931", peer=LAPTOP, clock=tick) is True
+
+
+def test_wrong_tries_are_counted_per_database(tmp_path, tick):
     with Store(f"sqlite:///{tmp_path / 'a.sqlite'}") as a, \
             Store(f"sqlite:///{tmp_path / 'b.sqlite'}") as b:
         pin.set_pin(a, "4827")
         pin.set_pin(b, "4827")
         for _ in range(pin.MAX_FAILURES):
-            pin.check_pin(a, "0001")
+            check_facilitator_pin(a, "0001", peer=PHONE, clock=tick)
         with pytest.raises(pin.PinLockedError):
-            pin.check_pin(a, "4827")
-        assert pin.check_pin(b, "4827")
+            check_facilitator_pin(a, "4827", peer=PHONE, clock=tick)
+        assert check_facilitator_pin(b, "4827", peer=PHONE, clock=tick)
 
 
 @pytest.mark.parametrize(

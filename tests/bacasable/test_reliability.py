@@ -197,6 +197,7 @@ KILLED_LEARNER = textwrap.dedent(
 
     catalogue = load_catalogue([BUILTIN_SCENARIOS])
     session = LearnerSession(Store(sys.argv[1]))
+    session.device = "c0" * 16  # the phone's token: the same phone comes back below
     session.join(sys.argv[2], "Coupé")
     # Printed only once the transaction is committed.
     session.outbox.on_stored = lambda aid, ids: print(aid, *ids, flush=True)
@@ -263,6 +264,7 @@ def test_kill_9_mid_scenario_loses_nothing_reported_and_resumes(room, catalogue)
 
         # The learner reopens the page: same code, same pseudonym, same screen, same counters.
         session = LearnerSession(store)
+        session.device = "c0" * 16
         joined = session.join(workshop["join_code"], "coupé")
         assert joined.resumed
         runner = Runner(scenario, persona, seed=8)

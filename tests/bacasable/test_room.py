@@ -13,8 +13,9 @@ from bacasable.store import Store, StoreError
 from bacasable.workshop import join_address, pin, pin_policy
 from bacasable.workshop.form import validate_workshop_form
 from bacasable.workshop.join_address import default_host, join_url, qr_svg, validate_host
+from bacasable.workshop.peer import PEER_VARIABLE, Peer, page_peer
 from bacasable.workshop.pin import PinLockedError
-from bacasable.workshop.pin_policy import check_facilitator_pin, page_opened_on_this_computer
+from bacasable.workshop.pin_policy import check_facilitator_pin
 from bacasable.workshop.room import (
     RoomWatcher,
     duration_text,
@@ -54,11 +55,6 @@ def store(tmp_path, clock):
 @pytest.fixture
 def catalogue(scenario, persona) -> Catalogue:
     return Catalogue(scenarios={scenario.id: scenario}, personas={persona.id: persona})
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
 
 
 def event(kind: str, screen: str | None = "start", clock: Clock | None = None, **extra) -> RunEvent:
@@ -233,16 +229,20 @@ def test_host_validation_and_default(monkeypatch):
     assert default_host({}) == ("127.0.0.1", [])
 
 
-def test_page_opened_on_this_computer():
-    voila = {"SERVER_SOFTWARE": "voila/0.5.13"}
-    assert page_opened_on_this_computer({})  # not under Voilà: a notebook, the tests
-    assert page_opened_on_this_computer({**voila, "SERVER_NAME": "127.0.0.1"})
-    assert page_opened_on_this_computer({**voila, "SERVER_NAME": "localhost"})
-    assert page_opened_on_this_computer({**voila, "SERVER_NAME": "::1"})
-    assert not page_opened_on_this_computer({**voila, "SERVER_NAME": "192.168.1.20"})
-    # A preheated kernel does not know the request yet: the page may come from anywhere.
-    assert not page_opened_on_this_computer({"VOILA_PREHEAT": "True", "VOILA_BASE_URL": "/"})
-    assert not page_opened_on_this_computer(voila)
+def test_the_page_is_this_computers_when_its_connection_came_from_loopback():
+    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SERVER_NAME": "localhost"}
+    assert page_peer({}).local  # not under Voilà: a notebook, the tests
+    for address in ("127.0.0.1", "::1", "127.0.0.2", "::ffff:127.0.0.1"):
+        peer = page_peer({**voila, PEER_VARIABLE: address})
+        assert peer.local and peer.client == "local", address
+    phone = page_peer({**voila, PEER_VARIABLE: "192.168.1.20"})
+    assert not phone.local and phone.client == "peer:192.168.1.20"
+    # The Host header (SERVER_NAME) decides nothing; a kernel the server did not mark (a
+    # preheated one, or started by another server) is not this computer's.
+    assert not page_peer(voila).local
+    assert not page_peer({"VOILA_PREHEAT": "True", "VOILA_BASE_URL": "/",
+                          PEER_VARIABLE: "127.0.0.1"}).local
+    assert not page_peer({**voila, PEER_VARIABLE: "pas une adresse"}).local
 
 
 # --- the workshop form -----------------------------------------------------------------------
@@ -270,23 +270,32 @@ def test_workshop_form_is_checked_field_by_field():
 # --- the PIN, limited across kernels ---------------------------------------------------------
 
 
-def test_wrong_pins_are_counted_across_kernels(store, monkeypatch):
+def test_wrong_pins_are_counted_across_kernels(store, tmp_path):
     pin.set_pin(store, "4827")
     now = [1000.0]
 
     def tick():
         return now[0]
 
+    phone = Peer("192.168.1.23", local=False)
+    url = f"sqlite:///{tmp_path / 'bacasable.sqlite'}"
     for _ in range(pin.MAX_FAILURES):
-        # Each try from a new console page: a new kernel, whose own counter starts at zero.
-        monkeypatch.setattr(pin, "_failures", {})
-        assert check_facilitator_pin(store, "0000", clock=tick) is False
-    monkeypatch.setattr(pin, "_failures", {})
-    with pytest.raises(PinLockedError) as locked:
-        check_facilitator_pin(store, "4827", clock=tick)
+        # Each try from a new console page: a new kernel, with a store of its own.
+        with Store(url) as kernel:
+            assert check_facilitator_pin(kernel, "0000", peer=phone, clock=tick) is False
+    with Store(url) as kernel, pytest.raises(PinLockedError) as locked:
+        check_facilitator_pin(kernel, "4827", peer=phone, clock=tick)
     assert locked.value.retry_after == pytest.approx(pin.LOCK_SECONDS)
     assert pin_policy.locked_message(locked.value.retry_after) == (
         "Trop d'essais. Réessayez dans 30 secondes.")
-    now[0] += pin.LOCK_SECONDS + 1
-    assert check_facilitator_pin(store, "4827", clock=tick) is True
-    assert store.setting(pin_policy.PIN_FAILURES_SETTING) is None  # reset by the right PIN
+    # The phone's tries lock neither this laptop nor another device.
+    laptop, tablet = Peer("127.0.0.1", local=True), Peer("192.168.1.24", local=False)
+    assert check_facilitator_pin(store, "0000", peer=tablet, clock=tick) is False
+    assert check_facilitator_pin(store, "4827", peer=laptop, clock=tick) is True
+    now[0] += pin.LOCK_SECONDS
+    assert check_facilitator_pin(store, "4827", peer=phone, clock=tick) is True
+    # The right PIN reset the phone's count: five wrong tries again before a wait.
+    for _ in range(pin.MAX_FAILURES):
+        assert check_facilitator_pin(store, "0000", peer=phone, clock=tick) is False
+    with pytest.raises(PinLockedError):
+        check_facilitator_pin(store, "4827", peer=phone, clock=tick)

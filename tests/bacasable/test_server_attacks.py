@@ -19,6 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+import websocket
 from netns import Phone
 from voila_client import KernelChannel, page
 
@@ -97,6 +98,7 @@ def _gate(base: str, headers: dict[str, str] | None = None) -> tuple[KernelChann
     channel = KernelChannel(base, kernel_id)
     found = channel.find(lambda state: "mode" in state and "attempt" in state)
     assert found is not None, "no PIN gate on the console page"
+    channel.gate_state = dict(found[1])
     return channel, found[0], found[1]
 
 
@@ -112,7 +114,13 @@ def _answer(channel: KernelChannel, gate: str, content: dict) -> dict:
     assert msg is not None, "the gate did not answer"
     if msg["msg_type"] == "comm_open":
         return {"opened": True}
-    return msg["content"]["data"]["state"]
+    # Only the traits that changed come in update messages: merge them into the known state.
+    state = channel.gate_state
+    for m in channel.received:
+        if (m.get("msg_type") == "comm_msg" and m["content"].get("comm_id") == gate
+                and m["content"]["data"].get("method") == "update"):
+            state.update(m["content"]["data"]["state"])
+    return dict(state)
 
 
 def _opened(channel: KernelChannel) -> bool:
@@ -226,7 +234,7 @@ def test_every_route_answers_a_french_page_and_never_500(workbook):
     names = {name for _, name in routes}
     # The routes of Voilà 0.5 and jupyter_server we know; a new one must be looked at.
     assert names <= {
-        "RedirectHandler", "NotFoundHandler", "KernelHandler", "VoilaKernelWebsocketHandler",
+        "RedirectHandler", "NotFoundHandler", "KernelHandler", "KernelChannelsHandler",
         "TemplateFileHandler", "MultiStaticFileHandler", "ThemesHandler",
         "VoilaShutdownKernelHandler", "RequestInfoSocketHandler", "FileFindHandler",
         "AllowListFileHandler", "NotebookPageHandler",
@@ -321,3 +329,54 @@ def test_no_project_widget_can_be_built_from_a_page():
     registered = list(classes(widget_module._registry._registry))
     assert len(registered) > 20  # ipywidgets' own
     assert [c for c in registered if not c.__module__.startswith("ipywidgets.")] == []
+
+
+# --- what a page may send its kernel: its size and its shape ------------------------------------
+
+
+def _alive(channel: KernelChannel) -> bool:
+    reply = channel.reply(channel.send("kernel_info_request", {}), timeout=20)
+    return reply is not None and reply["content"]["status"] == "ok"
+
+
+def test_a_page_may_send_what_pages_need_and_no_more(workbook):
+    from bacasable.server.voila_app import MAX_PAGE_MESSAGE
+
+    _response, kernel_id = page(workbook.laptop, LEARNER)
+    channel = KernelChannel(workbook.laptop, kernel_id)
+    try:
+        comm_id = channel.widget_comms()[0]
+        # The largest real message: a trainer's text of 2,000 characters, accented.
+        channel.custom(comm_id, {"action": "set", "path": ["title"], "value": "é" * 2000})
+        assert _alive(channel)
+        # One byte more than a page may send: the server closes that websocket.
+        with pytest.raises((websocket.WebSocketException, OSError)):
+            channel.custom(comm_id, {"action": "x", "value": "a" * (MAX_PAGE_MESSAGE + 1)})
+            channel.receive(lambda m: False, timeout=5)
+            channel.send("kernel_info_request", {})
+            channel.receive(lambda m: False, timeout=5)
+    finally:
+        channel.close()
+    again = KernelChannel(workbook.laptop, kernel_id)
+    try:
+        assert _alive(again)  # the kernel itself is untouched
+    finally:
+        again.close()
+
+
+def test_a_malformed_message_is_dropped_with_one_line_of_log(workbook):
+    _response, kernel_id = page(workbook.laptop, LEARNER)
+    channel = KernelChannel(workbook.laptop, kernel_id)
+    before = workbook.log.read_text(encoding="utf-8", errors="replace")
+    try:
+        channel.ws.send("[" * 60_000 + "]" * 60_000)  # JSON nested too deep for Python
+        channel.ws.send('{"channel": "shell"}')  # no header
+        channel.ws.send("pas du JSON")
+        assert _alive(channel)
+    finally:
+        channel.close()
+    time.sleep(0.5)
+    log = workbook.log.read_text(encoding="utf-8", errors="replace")[len(before):]
+    assert log.count("dropped a malformed message from a page") == 3
+    assert "Traceback" not in log and "RecursionError" not in log.replace(
+        "(RecursionError,", "")

@@ -7,6 +7,7 @@ of what only PostgreSQL does are in ``test_store_postgres.py``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import threading
@@ -34,6 +35,7 @@ from bacasable.store import (
     normalise_join_code,
 )
 from bacasable.store import tables as t
+from bacasable.store.devices import PseudonymTaken
 from bacasable.store.migrations import HEAD_REVISION, alembic_config
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -110,7 +112,8 @@ EXPECTED_COLUMNS = {
                   "duration_minutes", "equipment", "created_at", "closed_at", "paused",
                   "message", "message_at", "focus_screen", "focus_at"},
     "participants": {"id", "workshop_id", "pseudonym", "created_at", "last_seen_at",
-                     "hand_raised_at", "hand_answered_at"},
+                     "hand_raised_at", "hand_answered_at", "device_hash", "handover_hash",
+                     "handover_state", "handover_at"},
     "attempts": {"id", "participant_id", "scenario_id", "persona_id", "started_at",
                  "finished_at", "abandoned_at", "current_screen", "screen_index",
                  "screen_count", "errors", "hints", "updated_at"},
@@ -120,6 +123,7 @@ EXPECTED_COLUMNS = {
                      "created_at"},
     "commands": {"id", "workshop_id", "participant_id", "kind", "payload", "created_at"},
     "settings": {"key", "value"},
+    "pin_tries": {"client", "failures", "first_failed_at", "last_failed_at", "locked_until"},
 }
 
 
@@ -431,17 +435,59 @@ def test_commands_to_someone_of_another_workshop_are_refused(store, workshop):
 # --- participants ---------------------------------------------------------------------------
 
 
-def test_join_and_resume(store, workshop, clock):
-    marie = store.join(workshop["id"], "Marie")
+PHONE = "a1" * 16  # a device token, as join.js makes it
+OTHER_PHONE = "b2" * 16
+
+
+def test_join_and_resume_from_the_same_device(store, workshop, clock):
+    marie = store.join(workshop["id"], "Marie", PHONE)
     assert marie["pseudonym"] == "Marie" and marie["resumed"] is False
     assert marie["workshop_id"] == workshop["id"] and marie["created_at"] == clock.now
     clock.advance(120)
-    again = store.join(workshop["id"], "  marie ")
+    again = store.join(workshop["id"], "  marie ", PHONE)
     assert again["id"] == marie["id"] and again["resumed"] is True
     assert again["pseudonym"] == "Marie" and again["last_seen_at"] == clock.now
-    accents = store.join(workshop["id"], "Élodie")
-    assert store.join(workshop["id"], "élodie")["id"] == accents["id"]
+    accents = store.join(workshop["id"], "Élodie", OTHER_PHONE)
+    assert store.join(workshop["id"], "élodie", OTHER_PHONE)["id"] == accents["id"]
     assert [p["pseudonym"] for p in store.participants(workshop["id"])] == ["Marie", "Élodie"]
+    # The store keeps the token's hash, never the token.
+    assert marie["device_hash"] == hashlib.sha256(PHONE.encode()).hexdigest()
+    assert PHONE not in str(store.export_participant(marie["id"]))
+
+
+def test_a_pseudonym_is_a_name_not_a_key(store, workshop):
+    store.join(workshop["id"], "Marie", PHONE)
+    for device in (OTHER_PHONE, None, "pas un jeton"):
+        with pytest.raises(PseudonymTaken) as taken:
+            store.join(workshop["id"], "MARIE", device)
+        assert taken.value.message == "MARIE est déjà pris. Essayez MARIE2."
+    store.join(workshop["id"], "Marie2", OTHER_PHONE)
+    with pytest.raises(PseudonymTaken, match="Essayez Marie3"):
+        store.join(workshop["id"], "Marie", OTHER_PHONE)
+    assert store.participant_of_device(workshop["id"], PHONE)["pseudonym"] == "Marie"
+    assert store.participant_of_device(workshop["id"], "c3" * 16) is None
+
+
+def test_a_run_is_handed_over_only_when_the_facilitator_allows_it(store, workshop):
+    marie = store.join(workshop["id"], "Marie", PHONE)
+    assert store.owns(marie["id"], PHONE) and not store.owns(marie["id"], OTHER_PHONE)
+    with pytest.raises(StoreError, match="navigation privée"):
+        store.ask_handover(marie["id"], None)
+    store.ask_handover(marie["id"], OTHER_PHONE)
+    assert [t["handover_asked"] for t in store.room(workshop["id"])] == [True]
+    assert store.handover_answer(marie["id"], OTHER_PHONE) is None  # not answered yet
+    assert store.answer_handover(marie["id"], allow=False)
+    assert store.handover_answer(marie["id"], OTHER_PHONE) == "refused"
+    assert store.owns(marie["id"], PHONE)
+    store.ask_handover(marie["id"], OTHER_PHONE)
+    assert store.answer_handover(marie["id"], allow=True)
+    assert not store.answer_handover(marie["id"], allow=True)  # nothing waits any more
+    assert store.handover_answer(marie["id"], OTHER_PHONE) == "allowed"
+    assert store.owns(marie["id"], OTHER_PHONE) and not store.owns(marie["id"], PHONE)
+    assert store.join(workshop["id"], "marie", OTHER_PHONE)["resumed"] is True
+    with pytest.raises(PseudonymTaken):
+        store.join(workshop["id"], "marie", PHONE)
+    assert [t["handover_asked"] for t in store.room(workshop["id"])] == [False]
 
 
 def test_joining_alone_always_makes_a_new_participant(store):
@@ -759,7 +805,7 @@ def test_purge_deletes_old_workshops_with_everything_in_them(store, clock):
     after = {name: count(store, table) for name, table in t.metadata.tables.items()}
     assert after == {
         "workshops": 1, "participants": 2, "attempts": 1, "events": 2, "observations": 1,
-        "commands": 2, "settings": before["settings"],
+        "commands": 2, "settings": before["settings"], "pin_tries": before["pin_tries"],
     }
     assert store.attempt(kept_aid)["participant_id"] == kept_pid
     assert store.purge(dt.timedelta(days=30)) == 0

@@ -149,9 +149,9 @@ def test_concurrent_first_opens_migrate_once(postgres_url, workers):
 
 
 def test_kernels_joining_under_one_pseudonym_make_one_learner(postgres_url):
-    # "Marie" and "marie" are one learner (test_store.py: join and resume). Four kernels join
-    # at the same instant: on SQLite BEGIN IMMEDIATE queues them; on PostgreSQL the workshop
-    # row is locked, or each would see nobody yet and add its own "Marie".
+    # "Marie" and "marie" are one learner on one device (test_store.py: join and resume). Four
+    # kernels of that device join at the same instant: on SQLite BEGIN IMMEDIATE queues them;
+    # on PostgreSQL the workshop row is locked, or each would see nobody yet and add a "Marie".
     names = ["Marie", "marie", "MARIE", "mARIE"]
     together = threading.Barrier(len(names), timeout=10)
 
@@ -165,7 +165,7 @@ def test_kernels_joining_under_one_pseudonym_make_one_learner(postgres_url):
         kernels = [Store(postgres_url, clock=clock) for _ in names]
         try:
             with concurrent.futures.ThreadPoolExecutor(len(names)) as pool:
-                joined = list(pool.map(lambda k, n: k.join(wid, n), kernels, names))
+                joined = list(pool.map(lambda k, n: k.join(wid, n, "a1" * 16), kernels, names))
         finally:
             for kernel in kernels:
                 kernel.close()

@@ -20,14 +20,9 @@ from bacasable.workshop.commands import (
     parse_command,
     room_state,
 )
-from bacasable.workshop.session import (
-    MSG_NO_CODE,
-    MSG_UNREACHABLE,
-    Joined,
-    LearnerSession,
-    Problem,
-    screens_done,
-)
+from bacasable.workshop.outcomes import MSG_NO_CODE, MSG_UNREACHABLE, Joined, Problem
+from bacasable.workshop.run_history import screens_done
+from bacasable.workshop.session import LearnerSession
 
 BUSY = "La base de données est occupée. Réessayez dans un instant."
 
@@ -56,9 +51,13 @@ def clock() -> Clock:
     return Clock()
 
 
+DEVICE = "d4" * 16  # the token a learner's browser keeps
+
+
 @pytest.fixture
 def session(store, workshop, clock) -> LearnerSession:
     session = LearnerSession(store, clock=clock)
+    session.device = DEVICE
     assert isinstance(session.join(workshop["join_code"], "Tournesol"), Joined)
     return session
 
@@ -77,16 +76,44 @@ def fail(monkeypatch, store: Store, name: str, message: str = BUSY) -> None:
 # --- joining ------------------------------------------------------------------------------------
 
 
+def on_device(session: LearnerSession, device: str = DEVICE) -> LearnerSession:
+    session.device = device
+    return session
+
+
 def test_join_returns_the_participant_and_the_workshop(store, workshop):
-    session = LearnerSession(store)
+    session = on_device(LearnerSession(store))
     joined = session.join(f" {workshop['join_code'].lower()} ", "Tournesol")
     assert isinstance(joined, Joined) and joined.resumed is False and joined.commands == ()
     assert joined.workshop["title"] == "Atelier emploi"
     assert session.joined and session.scenario_ids == ["demo"]
     assert session.participant_id == joined.participant["id"]
     assert session.workshop_id == workshop["id"]
-    again = LearnerSession(store).join(workshop["join_code"], "  tournesol ")
+    again = on_device(LearnerSession(store)).join(workshop["join_code"], "  tournesol ")
     assert again.resumed is True and again.participant["id"] == session.participant_id
+    # Same device, nothing typed but the code (the link's): back in.
+    back = on_device(LearnerSession(store)).rejoin(workshop["join_code"])
+    assert back is not None and back.participant["id"] == session.participant_id
+
+
+def test_another_device_gets_a_free_pseudonym_or_asks_the_facilitator(store, workshop, clock):
+    first = on_device(LearnerSession(store, clock=clock))
+    first.join(workshop["join_code"], "Tournesol")
+    second = on_device(LearnerSession(store), "e5" * 16)
+    taken = second.join(workshop["join_code"], "tournesol")
+    assert taken == Problem("tournesol est déjà pris. Essayez tournesol2.", "pseudonym",
+                            "tournesol2", first.participant_id)
+    assert second.rejoin(workshop["join_code"]) is None
+    assert second.ask_handover(taken.taken_by) is None
+    assert second.handover_answer(taken.taken_by) is None
+    store.answer_handover(first.participant_id, allow=True)
+    assert second.handover_answer(taken.taken_by) == "allowed"
+    back = second.rejoin(workshop["join_code"])
+    assert back is not None and back.resumed and back.participant["id"] == first.participant_id
+    # The first page learns it on its next poll, and writes nothing more.
+    clock.now += 5
+    first.poll_once()
+    assert first.moved and first.outbox.stopped
 
 
 @pytest.mark.parametrize(
@@ -246,7 +273,7 @@ def test_a_reopened_run_resumes_at_the_start_of_its_screen(session, store, works
     runner.submit(answers_for_screen(runner))
     attempt = store.attempt(session.attempt_id)
 
-    later = LearnerSession(store)  # the tab was closed: a new kernel
+    later = on_device(LearnerSession(store))  # the tab was closed: a new kernel
     assert later.join(workshop["join_code"], "Tournesol").resumed
     assert later.resumable()["id"] == attempt["id"]
     again = Runner(scenario, persona, seed=2)

@@ -47,11 +47,6 @@ PIN = "4827"
 HOSTILE = '=HYPERLINK("x")'
 
 
-@pytest.fixture(autouse=True)
-def quiet_pin(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
-
-
 @pytest.fixture
 def synthetic(tmp_path):
     clock = Clock(FIRST_DAY)

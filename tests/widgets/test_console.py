@@ -58,7 +58,6 @@ def catalogue(w_scenario, w_persona, w_persona_no_mail) -> Catalogue:
 @pytest.fixture(autouse=True)
 def quiet_network(monkeypatch):
     monkeypatch.setattr(join_address, "lan_addresses", lambda: ["192.168.1.20"])
-    monkeypatch.setattr(pin, "_failures", {})
 
 
 @pytest.fixture
@@ -174,11 +173,31 @@ def test_too_many_wrong_pins_lock_the_gate(store, make_console):
     send(c.gate, {"action": "check", "pin": PIN})
     assert c.gate.error == "Trop d'essais. Réessayez dans 30 secondes."
     assert not c.unlocked
-    # Another page (another kernel) is locked too: the count is in the database.
-    pin._failures.clear()
+    # Another page of this laptop (another kernel) is locked too: the count is in the database.
     other = make_console()
     send(other.gate, {"action": "check", "pin": PIN})
     assert other.gate.error.startswith("Trop d'essais.") and not other.unlocked
+
+
+def test_wrong_pins_from_a_device_never_lock_this_laptop_out(store, make_console):
+    pin.set_pin(store, PIN)
+    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SERVER_NAME": "localhost"}
+    phone = [make_console(environ={**voila, PEER_VARIABLE: "192.168.1.23"}) for _ in range(3)]
+    for page in phone:  # three pages of the phone: five tries for all of them
+        for _ in range(2):
+            send(page.gate, {"action": "check", "pin": "0000"})
+    errors = [page.gate.error for page in phone]
+    assert errors[:2] == ["Ce code PIN n'est pas le bon. Réessayez."] * 2
+    assert errors[2].startswith("Trop d'essais. Réessayez dans ")
+    send(phone[0].gate, {"action": "check", "pin": PIN})
+    assert phone[0].gate.error.startswith("Trop d'essais.") and not phone[0].unlocked
+    # Another device, and this laptop, are checked as usual.
+    tablet = make_console(environ={**voila, PEER_VARIABLE: "192.168.1.24"})
+    send(tablet.gate, {"action": "check", "pin": "0000"})
+    assert tablet.gate.error == "Ce code PIN n'est pas le bon. Réessayez."
+    laptop = make_console(environ={**voila, PEER_VARIABLE: "127.0.0.1"})
+    send(laptop.gate, {"action": "check", "pin": PIN})
+    assert laptop.unlocked
 
 
 def test_gate_answers_clear_the_fields_and_never_raise(store, make_console):

@@ -39,11 +39,6 @@ def store(tmp_path):
         yield s
 
 
-@pytest.fixture(autouse=True)
-def quiet_pin(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
-
-
 @pytest.fixture
 def make(store, folder, tmp_path):
     made = []
@@ -274,3 +269,16 @@ def test_a_structure_change_that_breaks_the_scenario_is_not_saved(store, make, f
     assert "erreur" in e.panel.error
     send(e.panel, {"action": "save"})
     assert "Rien n'a été enregistré" in e.panel.error and path.read_bytes() == before
+
+
+def test_a_text_with_control_characters_is_refused_and_nothing_written(store, make, folder):
+    e = opened(make, store)
+    path = folder / f"{SCENARIO}.yaml"
+    before = path.read_bytes()
+    send(e.panel, {"action": "set", "path": HINT, "value": "Relisez\x00 la fiche\x07\x1b[31m."})
+    send(e.panel, {"action": "validate"})
+    assert any("caractère invisible interdit" in f["message"] for f in e.panel.findings)
+    send(e.panel, {"action": "save"})
+    assert "Rien n'a été enregistré" in e.panel.error and path.read_bytes() == before
+    send(e.panel, {"action": "variant", "id": "variante-controle"})
+    assert not (folder / "variante-controle.yaml").exists()

@@ -7,7 +7,8 @@ from widget_support import GOOD_IDENTITY, TODAY, send
 
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
-from bacasable.workshop.session import MSG_NO_CODE, LearnerSession
+from bacasable.workshop.outcomes import MSG_NO_CODE
+from bacasable.workshop.session import LearnerSession
 from widgets.learner.app import UNKNOWN_SCENARIO, Atelier
 from widgets.learner.join import BACK_MESSAGE, CONNECTION_LOST, RESUMED_MESSAGE
 from widgets.learner.join_view import JoinView
@@ -43,7 +44,12 @@ def make_app(store, catalogue, clock):
     return make
 
 
-def join(app: Atelier, code: str, pseudonym: str = "Tournesol") -> None:
+PHONE = "0f" * 16  # the token join.js keeps in the browser's localStorage
+OTHER_PHONE = "1e" * 16
+
+
+def join(app: Atelier, code: str, pseudonym: str = "Tournesol", device: str = PHONE) -> None:
+    send(app.link.view, {"action": "device", "device": device})
     send(app.link.view, {"action": "join", "code": code, "pseudonym": pseudonym})
 
 
@@ -320,8 +326,11 @@ def test_reopening_the_page_resumes_at_the_same_screen(make_app, store, workshop
     send(first.player.screen, {"action": "submit", "from": "identite", "values": GOOD_IDENTITY})
     assert first.player.runner.current_id == "contact"
 
-    again = make_app()  # the tab was closed; a new kernel, the same code and pseudonym
-    join(again, workshop["join_code"], "marin 12")
+    # The tab was closed; a new kernel, opened from the QR code's link on the same phone: the
+    # page sends its device token and the learner is back without typing anything.
+    again = make_app(f"code={workshop['join_code']}")
+    send(again.link.view, {"action": "device", "device": PHONE})
+    assert again.link.joined and again.link.view.pseudonym == "Marin 12"
     player = again.player
     assert player is not None and player.runner.current_id == "contact"
     assert player.runner.history == ["identite"]
@@ -339,6 +348,47 @@ def test_coming_back_with_nothing_to_resume(make_app, workshop):
     again = make_app()
     join(again, workshop["join_code"])
     assert again.player is None and again.link.view.notice == BACK_MESSAGE
+
+
+def test_a_second_device_cannot_drive_a_run_until_the_facilitator_allows_it(make_app, store,
+                                                                            workshop):
+    first = make_app()
+    join(first, workshop["join_code"], "Marie")
+    started(first)
+    other = make_app(f"code={workshop['join_code']}")
+    send(other.link.view, {"action": "device", "device": OTHER_PHONE})
+    assert not other.link.joined  # this phone never joined: the form asks for a pseudonym
+    join(other, workshop["join_code"], "marie", OTHER_PHONE)
+    view = other.link.view
+    assert not other.link.joined and view.error == "marie est déjà pris. Essayez marie2."
+    assert view.error_field == "pseudonym" and view.suggestion == "marie2"
+    send(view, {"action": "handover"})
+    assert view.waiting and other.link.answer_handover() is None
+    tile = store.room(workshop["id"])[0]
+    assert tile["handover_asked"] and not other.link.joined
+    store.answer_handover(tile["participant_id"], allow=True)
+    assert other.link.answer_handover() == "allowed"
+    assert other.link.joined and not view.waiting and view.pseudonym == "Marie"
+    # The first page hears of it on its next poll: it says so, and writes nothing more.
+    first.link.session._owner_checked = -100.0
+    first.link.poll_once()
+    assert first.link.view.moved and first.link.session.outbox.stopped
+
+
+def test_two_people_asking_for_one_pseudonym_get_it_and_a_suggestion(make_app, store, workshop):
+    first = make_app()
+    join(first, workshop["join_code"], "Marie")
+    second = make_app()
+    join(second, workshop["join_code"], "Marie", OTHER_PHONE)
+    assert second.link.view.suggestion == "Marie2"
+    join(second, workshop["join_code"], second.link.view.suggestion, OTHER_PHONE)
+    assert second.link.joined and second.link.view.pseudonym == "Marie2"
+    refused = make_app()
+    join(refused, workshop["join_code"], "Marie", "2d" * 16)
+    send(refused.link.view, {"action": "handover"})
+    store.answer_handover(first.link.session.participant_id, allow=False)
+    assert refused.link.answer_handover() == "refused"
+    assert refused.link.view.error.startswith("L'animateur n'a pas donné cette place")
 
 
 def test_join_view_traits_are_synced():

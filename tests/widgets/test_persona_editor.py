@@ -25,11 +25,6 @@ def store(tmp_path):
         yield s
 
 
-@pytest.fixture(autouse=True)
-def quiet_pin(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
-
-
 @pytest.fixture
 def local(tmp_path) -> Path:
     folder = tmp_path / "mes-exercices"

@@ -32,11 +32,6 @@ def store(tmp_path):
         yield s
 
 
-@pytest.fixture(autouse=True)
-def quiet_pin(monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
-
-
 @pytest.fixture
 def make(store, cat, tmp_path):
     made = []

@@ -29,8 +29,7 @@ def folder(tmp_path) -> Path:
 
 
 @pytest.fixture
-def page(tmp_path, folder, monkeypatch):
-    monkeypatch.setattr(pin, "_failures", {})
+def page(tmp_path, folder):
     with Store(f"sqlite:///{tmp_path / 'bacasable.sqlite'}") as store:
         pin.set_pin(store, PIN)
         config = BacasableConfig(data_dir=str(tmp_path / "data"), scenario_dirs=[str(folder)])

@@ -13,11 +13,11 @@ import traitlets
 from bacasable.common.config import BacasableConfig
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
+from bacasable.workshop.peer import page_peer
 from bacasable.workshop.pin import PinLockedError, has_pin
 from bacasable.workshop.pin_policy import (
     check_facilitator_pin,
     locked_message,
-    page_opened_on_this_computer,
     set_facilitator_pin,
 )
 
@@ -102,7 +102,8 @@ class GateKeeper:
     """Answers a :class:`PinGate`'s tries with the store's PIN, and opens the way when right.
 
     The gate asks for the PIN when one is set, else offers to choose one, but only on a page
-    opened on this computer (:func:`bacasable.workshop.pin_policy.page_opened_on_this_computer`).
+    opened on this computer, as the server saw the connection
+    (:func:`bacasable.workshop.peer.page_peer`).
     Wrong
     tries are limited across kernels (:func:`bacasable.workshop.pin_policy.check_facilitator_pin`).
 
@@ -152,7 +153,7 @@ class GateKeeper:
             return
         if exists:
             self.gate.mode = "check"
-        elif page_opened_on_this_computer(self._environ):
+        elif page_peer(self._environ).local:
             self.gate.mode = "create"
         else:
             self.gate.mode = "elsewhere"
@@ -175,7 +176,7 @@ class GateKeeper:
 
     def _check(self, pin: str) -> None:
         try:
-            ok = check_facilitator_pin(self._store(), pin)
+            ok = check_facilitator_pin(self._store(), pin, peer=page_peer(self._environ))
         except PinLockedError as error:
             self.gate.answer(locked_message(error.retry_after))
             return
@@ -196,7 +197,7 @@ class GateKeeper:
             self.gate.mode = "check"
             self.gate.answer(MSG_PIN_EXISTS)
             return
-        if not page_opened_on_this_computer(self._environ):
+        if not page_peer(self._environ).local:
             self.gate.mode = "elsewhere"
             self.gate.answer()
             return

@@ -207,6 +207,16 @@ class ConsoleActions:
         self.poll_once()
         self._tell(content, f"Main baissée : allez voir {learner[1]}.")
 
+    def _do_handover(self, content: Action) -> None:
+        learner = self._tile_learner(content)
+        allow = content.get("allow") is True
+        if not self.store.answer_handover(learner[0], allow):
+            self._tell(content, "Cette demande n'attend plus de réponse.")
+            return
+        self.poll_once()
+        self._tell(content, f"{learner[1]} continue sur le nouvel appareil." if allow
+                   else f"Demande refusée : {learner[1]} reste sur son appareil.")
+
     def _do_observe(self, content: Action) -> None:
         learner = self._tile_learner(content)
         note = content.get("note")

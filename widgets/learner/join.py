@@ -21,6 +21,7 @@ from bacasable.workshop.commands import Command, GoTo, HandAnswered, Pause, Reve
 from bacasable.workshop.outcomes import Joined, Problem
 from widgets.common.base import Action, log
 
+from .join_device import DeviceLink
 from .join_view import JoinView
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class App(Protocol):
         """Show the workshop's bar above the page."""
 
 
-class WorkshopLink:
+class WorkshopLink(DeviceLink):
     """One learner's page in a workshop: joining, writing runs, applying commands.
 
     Parameters
@@ -94,6 +95,8 @@ class WorkshopLink:
         self.paused = False
         self._task: asyncio.Task[None] | None = None
         self._seen = time.monotonic()
+        #: Whose run the pseudonym asked for is (another device's), for a handover request.
+        self._taken_by: int | None = None
 
     @property
     def joined(self) -> bool:
@@ -147,7 +150,14 @@ class WorkshopLink:
         try:
             if action == "alive":
                 return
-            if action == "join":
+            if action == "device":
+                self.set_device(content.get("device"))
+            elif action == "handover":
+                self.ask_handover()
+            elif action == "cancel_handover":
+                self.view.waiting = False
+                self._taken_by = None
+            elif action == "join":
                 self.join(str(content.get("code") or self.view.code), str(content.get(
                     "pseudonym") or ""))
             elif action == "hand":
@@ -176,6 +186,7 @@ class WorkshopLink:
         view = self.view
         if isinstance(result, Problem):
             view.show_problem(result.message, result.field)
+            view.suggestion, self._taken_by = result.suggestion, result.taken_by
             return False
         self._joined(result)
         return True
@@ -255,6 +266,8 @@ class WorkshopLink:
             log.exception("could not apply the workshop's commands")
             commands = []
         self.view.connection = "" if session.connected else CONNECTION_LOST
+        if session.moved:
+            self.view.moved = True  # the page says the run continues elsewhere, and stops
         return commands
 
     @property
@@ -327,7 +340,7 @@ class WorkshopLink:
         return True
 
     async def _poll_forever(self) -> None:
-        while self.joined:
+        while self.joined and not self._session().moved:
             # A page gone quiet (tab closed, phone asleep) is polled less often.
             await asyncio.sleep(self.interval if self.page_alive else 5 * self.interval)
             self.poll_once()

@@ -44,10 +44,19 @@ class JoinView(ActionWidget):
         The last message was for this learner only.
     paused : bool
         The facilitator paused the room: the page is covered ("Pause — regardez l'écran").
+    suggestion : str
+        The pseudonym asked for is another device's: a free one to take instead (« Marie2 »),
+        or "" (then the form also offers to ask the facilitator for that run).
+    waiting : bool
+        This device asked the facilitator for a run already taken: the answer is awaited.
+    moved : bool
+        This learner's run was handed over to another device: the page says so and stops.
 
     Notes
     -----
-    Actions sent: ``join`` (``code``, ``pseudonym``), ``hand`` (``raise``: bool), ``alive``
+    Actions sent: ``device`` (``device``: the random token this browser keeps, sent once the
+    view is drawn), ``join`` (``code``, ``pseudonym``), ``handover`` (ask the facilitator for the
+    run of the pseudonym taken), ``cancel_handover``, ``hand`` (``raise``: bool), ``alive``
     (every 5 s while joined and the page is visible).
     """
 
@@ -69,6 +78,9 @@ class JoinView(ActionWidget):
     message_seq = traitlets.Int(0).tag(sync=True)
     message_personal = traitlets.Bool(False).tag(sync=True)
     paused = traitlets.Bool(False).tag(sync=True)
+    suggestion = traitlets.Unicode("").tag(sync=True)
+    waiting = traitlets.Bool(False).tag(sync=True)
+    moved = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -84,6 +96,7 @@ class JoinView(ActionWidget):
         """
         with self.hold_sync():
             self.error, self.error_field = message, field or ""
+            self.suggestion = ""
             self.expanded = True
             self.error_seq += 1
 

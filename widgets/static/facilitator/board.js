@@ -21,6 +21,14 @@ function makeTile(tile, base, model, send) {
     onclick: () => send({ action: "answer_hand", participant: pid }) },
   "J'y vais (baisser la main)", refs.handName);
   refs.hand = h("div", { class: "bas-tile-hand", hidden: true }, refs.handText, refs.handButton);
+  // Another device asks for this learner's run: the facilitator lets it, or not.
+  refs.handoverText = h("p", { class: "bas-tile-hand-text" });
+  refs.handover = h("div", { class: "bas-tile-hand", hidden: true }, refs.handoverText,
+    h("div", { class: "bas-tile-actions" },
+      h("button", { type: "button", class: "bas-button bas-button--primary bas-button--small",
+        onclick: () => send({ action: "handover", participant: pid, allow: true }) }, "Autoriser"),
+      h("button", { type: "button", class: "bas-button bas-button--secondary bas-button--small",
+        onclick: () => send({ action: "handover", participant: pid, allow: false }) }, "Refuser")));
   const fact = (label) => {
     const dd = h("dd", {});
     const row = h("div", { class: "bas-tile-fact" }, h("dt", {}, label), dd);
@@ -71,6 +79,7 @@ function makeTile(tile, base, model, send) {
 
   refs.node = h("li", { class: "bas-tile", "aria-labelledby": `${tid}-name`, "data-id": String(pid) },
     h("h3", { class: "bas-tile-name", id: `${tid}-name` }, refs.name, " ", refs.number),
+    refs.handover,
     refs.hand,
     refs.state,
     h("dl", { class: "bas-tile-facts" }, scenario.row, screen.row, errors.row, hints.row, activity.row),
@@ -91,6 +100,8 @@ function updateTile(refs, tile) {
   setText(refs.legend, `Autonomie de ${name} sur cet exercice`);
   refs.node.dataset.state = tile.state || "active";
   refs.hand.hidden = !tile.hand;
+  refs.handover.hidden = !tile.handover;
+  setText(refs.handoverText, tile.handover_text || "");
   setText(refs.handText, tile.hand_text || "");
   setText(refs.state, tile.state_text);
   setText(refs.scenario.dd, tile.scenario || "pas encore choisi");

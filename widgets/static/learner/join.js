@@ -12,6 +12,27 @@ const PAUSE_TEXT = "L'animateur montre quelque chose à tout le groupe. "
 const HAND_UP = "Main levée — l'animateur arrive";
 const CODE_HELP = "Le code est affiché par l'animateur. Par exemple : ABC234.";
 const PSEUDO_HELP = "Choisissez un pseudonyme, pas votre vrai nom. Par exemple : Tournesol, Marin 12.";
+const WAITING = "Demande envoyée à l'animateur. Attendez sa réponse : cela peut prendre un moment.";
+const MOVED_TITLE = "Votre exercice continue sur un autre appareil";
+const MOVED_TEXT = "L'animateur a donné votre place à un autre appareil. Vous pouvez fermer cette page.";
+/** Where this browser keeps its random device token (never the pseudonym, never in a URL). */
+const DEVICE_KEY = "bacasable-appareil";
+
+/** Return this browser's device token, made once; "" where the browser keeps nothing. */
+function deviceToken() {
+  try {
+    let token = window.localStorage.getItem(DEVICE_KEY);
+    if (!token || !/^[0-9a-f]{32,64}$/.test(token)) {
+      const bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      token = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+      window.localStorage.setItem(DEVICE_KEY, token);
+    }
+    return token;
+  } catch (error) {
+    return ""; // private browsing: this device cannot come back to its run by itself
+  }
+}
 
 /** Put ``node`` in a live slot only when its text changed, so nothing is announced twice. */
 function put(slot, node) {
@@ -62,11 +83,13 @@ export default {
         autocapitalize: "words", maxlength: 30,
       });
       dom.general = h("div", { class: "bas-live", role: "alert" });
+      dom.taken = h("div", { class: "bas-join-taken" });
+      dom.waiting = h("div", { class: "bas-live", role: "status" });
+      dom.actions = h("div", { class: "bas-actions" },
+        h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Rejoindre l'atelier"));
       dom.form = h("form", { class: "bas-join-form", id: `${id}-form`, novalidate: true, "aria-labelledby": titleId },
         locked ? h("p", { class: "bas-join-workshop" }, "Atelier : ", h("strong", {}, model.get("title"))) : null,
-        dom.code, dom.pseudo, dom.general,
-        h("div", { class: "bas-actions" },
-          h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Rejoindre l'atelier")));
+        dom.code, dom.pseudo, dom.general, dom.taken, dom.waiting, dom.actions);
       dom.form.addEventListener("submit", (event) => {
         event.preventDefault();
         const code = dom.code ? dom.code.querySelector("input").value : model.get("code");
@@ -116,7 +139,28 @@ export default {
       const general = error && !target ? h("div", { class: "bas-box bas-box--problem" }, h("p", {}, error)) : null;
       if (focus) dom.general.dataset.sig = "";
       put(dom.general, general);
+      updateTaken();
       if (focus && target) target.focus();
+    };
+
+    // A pseudonym another device has: take the free one suggested, or ask for that place.
+    const updateTaken = () => {
+      const suggestion = model.get("suggestion");
+      const waiting = model.get("waiting");
+      dom.actions.hidden = waiting;
+      put(dom.waiting, waiting ? h("div", { class: "bas-box" }, h("p", {}, WAITING),
+        h("button", { type: "button", class: "bas-button bas-button--secondary",
+          onclick: () => send({ action: "cancel_handover" }) }, "Annuler la demande")) : null);
+      const taken = suggestion && !waiting;
+      dom.taken.replaceChildren(...(taken ? [h("div", { class: "bas-actions bas-actions--stack" },
+        h("button", { type: "button", class: "bas-button bas-button--primary", onclick: () => {
+          dom.pseudo.querySelector("input").value = suggestion;
+          send({ action: "join", code: dom.code ? dom.code.querySelector("input").value : model.get("code"),
+            pseudonym: suggestion });
+        } }, `Prendre « ${suggestion} »`),
+        h("button", { type: "button", class: "bas-button bas-button--secondary",
+          onclick: () => send({ action: "handover" }) },
+        "C'est moi : reprendre ma place sur cet appareil"))] : []));
     };
 
     // --- the bar ---------------------------------------------------------------------------
@@ -206,6 +250,19 @@ export default {
       }
     };
 
+    // The run was handed over to another device: this page says so and stops.
+    const moved = h("div", { class: "bas bas-pause" });
+    const showMoved = () => {
+      if (!model.get("moved") || moved.isConnected) return;
+      const host = app();
+      if (host) host.inert = true;
+      const box = h("div", { class: "bas-pause-box", role: "alert", tabindex: "-1" },
+        h("p", { class: "bas-pause-title" }, MOVED_TITLE), h("p", {}, MOVED_TEXT));
+      moved.replaceChildren(box);
+      document.body.insertBefore(moved, toast);
+      box.focus({ preventScroll: true });
+    };
+
     // --- drawing ---------------------------------------------------------------------------
 
     const draw = (focus = false) => {
@@ -224,15 +281,18 @@ export default {
       else updateForm(focus);
       showPause();
       showMessage();
+      showMoved();
     };
 
     const onError = () => draw(true);
     const onChange = () => draw(false);
     const names = ["joined", "code_locked", "expanded", "title", "pseudonym", "hand_raised", "notice",
-      "connection", "message", "message_seq", "paused", "code"];
+      "connection", "message", "message_seq", "paused", "code", "suggestion", "waiting", "moved"];
     for (const name of names) model.on(`change:${name}`, onChange);
     model.on("change:error_seq", onError);
     draw(false);
+    // The device's token: with the link's code, a device that joined before comes back at once.
+    if (!model.get("joined")) send({ action: "device", device: deviceToken() });
     // A sign of life for the facilitator's board: the kernel outlives a closed tab.
     const alive = setInterval(() => {
       if (model.get("joined") && document.visibilityState !== "hidden") send({ action: "alive" });
@@ -250,6 +310,7 @@ export default {
       for (const name of names) model.off(`change:${name}`, onChange);
       model.off("change:error_seq", onError);
       pause.remove();
+      moved.remove();
       toast.remove();
       const host = app();
       if (host) host.inert = false;
