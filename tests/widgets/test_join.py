@@ -431,3 +431,11 @@ def test_join_view_module_and_css_come_from_the_package():
                   "Main levée — l'animateur arrive", "Pause — regardez l'écran",
                   'role: "alert"', 'role: "status"', "pas votre vrai nom"):
         assert words in text, words
+
+
+def test_each_sign_of_life_is_answered_so_the_page_knows_its_kernel_lives(make_app, monkeypatch):
+    app = make_app()
+    sent = []
+    monkeypatch.setattr(app.link.view, "send", sent.append)
+    send(app.link.view, {"action": "alive"})
+    assert sent == [{"pong": True}]

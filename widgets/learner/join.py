@@ -149,6 +149,7 @@ class WorkshopLink(DeviceLink):
         self._seen = time.monotonic()
         try:
             if action == "alive":
+                self.view.send({"pong": True})  # the page knows its kernel still answers
                 return
             if action == "device":
                 self.set_device(content.get("device"))

@@ -17,6 +17,11 @@ const MOVED_TITLE = "Votre exercice continue sur un autre appareil";
 const MOVED_TEXT = "L'animateur a donné votre place à un autre appareil. Vous pouvez fermer cette page.";
 /** Where this browser keeps its random device token (never the pseudonym, never in a URL). */
 const DEVICE_KEY = "bacasable-appareil";
+const LOST_TITLE = "La connexion avec l'exercice est coupée";
+const LOST_JOINED = "Vos écrans déjà validés sont gardés. Touchez « Reprendre » : vous continuerez là où vous étiez.";
+const LOST_ALONE = "Touchez « Reprendre » pour rouvrir la page. L'exercice recommencera au début.";
+/** Milliseconds without an answer from the kernel before the page says the link is cut. */
+const LOST_AFTER = 16000;
 
 /** Return this browser's device token, made once; "" where the browser keeps nothing. */
 function deviceToken() {
@@ -263,6 +268,34 @@ export default {
       box.focus({ preventScroll: true });
     };
 
+    // The kernel stopped answering (it crashed, the laptop restarted it): say so, offer to reload.
+    const lost = h("div", { class: "bas bas-pause" });
+    let lastAnswer = Date.now();
+    const showLost = (cut) => {
+      const host = app();
+      if (cut && !lost.isConnected && !moved.isConnected) {
+        if (host) host.inert = true;
+        const box = h("div", { class: "bas-pause-box", role: "alert", tabindex: "-1" },
+          h("p", { class: "bas-pause-title" }, LOST_TITLE),
+          h("p", {}, model.get("joined") ? LOST_JOINED : LOST_ALONE),
+          h("button", { type: "button", class: "bas-button bas-button--primary",
+            onclick: () => window.location.reload() }, "Reprendre"));
+        lost.replaceChildren(box);
+        document.body.insertBefore(lost, toast);
+        box.focus({ preventScroll: true });
+      } else if (!cut && lost.isConnected) {
+        lost.remove();
+        if (host && !pause.isConnected) host.inert = false;
+      }
+    };
+    const onCustom = (msg) => {
+      if (msg && msg.pong) {
+        lastAnswer = Date.now();
+        showLost(false);
+      }
+    };
+    model.on("msg:custom", onCustom);
+
     // --- drawing ---------------------------------------------------------------------------
 
     const draw = (focus = false) => {
@@ -294,8 +327,19 @@ export default {
     // The device's token: with the link's code, a device that joined before comes back at once.
     if (!model.get("joined")) send({ action: "device", device: deviceToken() });
     // A sign of life for the facilitator's board: the kernel outlives a closed tab.
+    // The kernel answers each sign with a "pong": no answer for a while, the link is cut.
     const alive = setInterval(() => {
-      if (model.get("joined") && document.visibilityState !== "hidden") send({ action: "alive" });
+      if (document.visibilityState === "hidden") {
+        lastAnswer = Date.now(); // asleep: nothing to judge by until the page is seen again
+        return;
+      }
+      let sent = true;
+      try {
+        model.send({ action: "alive" });
+      } catch (error) {
+        sent = false; // the kernel's link is gone ("Cannot send")
+      }
+      if (!sent || Date.now() - lastAnswer > LOST_AFTER) showLost(true);
     }, 5000);
     // Opened from the QR code: straight to the pseudonym, once the page has settled.
     if (model.get("code_locked") && !model.get("joined")) {
@@ -311,6 +355,8 @@ export default {
       model.off("change:error_seq", onError);
       pause.remove();
       moved.remove();
+      lost.remove();
+      model.off("msg:custom", onCustom);
       toast.remove();
       const host = app();
       if (host) host.inert = false;
