@@ -9,11 +9,12 @@ Every test here failed on the code before the fix it names.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import subprocess
+import sys
 import time
 import uuid
-import warnings
 from pathlib import Path
 
 import psutil
@@ -24,7 +25,7 @@ from netns import Phone
 from voila_client import KernelChannel, page
 
 from bacasable.common.config import BacasableConfig
-from bacasable.server.serve import start_server, voila_argv
+from bacasable.server.serve import start_server
 from bacasable.store import Store
 from bacasable.workshop import pin
 from bacasable.workshop.network import wait_until_listening
@@ -192,16 +193,27 @@ def test_wrong_pins_from_the_wifi_never_lock_the_laptop_out(workbook, phone):
 # --- every address answers in French -----------------------------------------------------------
 
 
-def _routes(config: BacasableConfig) -> list[tuple[str, str]]:
-    """Every route the server registers: (pattern, handler class name)."""
-    from bacasable.server.voila_app import voila_app_class
+_ROUTES = """
+import json, sys, warnings
+from bacasable.common.config import BacasableConfig
+from bacasable.server.serve import voila_argv
+from bacasable.server.voila_app import voila_app_class
+warnings.simplefilter("ignore")
+app = voila_app_class()()
+app.initialize(voila_argv(BacasableConfig(preheat_kernels=1), sys.argv[1], 1))
+app.init_settings()
+print(json.dumps([(p, h.__name__) for p, h, *_ in app.init_handlers()]))
+"""
 
-    app = voila_app_class()()
-    with warnings.catch_warnings():  # the pools' literal dict form (see voila_argv)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        app.initialize(voila_argv(config, NOTEBOOKS, _free_port()))
-    app.init_settings()
-    return [(pattern, handler.__name__) for pattern, handler, *_ in app.init_handlers()]
+
+def _routes() -> list[tuple[str, str]]:
+    """Every route the server registers: (pattern, handler class name).
+
+    Read in a child process: Voilà's app, once initialised, leaves coroutines behind.
+    """
+    done = subprocess.run([sys.executable, "-c", _ROUTES, str(NOTEBOOKS)], capture_output=True,
+                          text=True, check=True, timeout=120)
+    return [tuple(route) for route in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
 SAMPLES = ["", "x", "bacasable/static/", "bacasable/index.html.j2", "bacasable/conf.json",
@@ -230,7 +242,7 @@ def _is_french(response: requests.Response) -> bool:
 
 
 def test_every_route_answers_a_french_page_and_never_500(workbook):
-    routes = _routes(workbook.config)
+    routes = _routes()
     names = {name for _, name in routes}
     # The routes of Voilà 0.5 and jupyter_server we know; a new one must be looked at.
     assert names <= {
