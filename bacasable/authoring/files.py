@@ -26,7 +26,7 @@ from ruamel.yaml.error import YAMLError
 
 from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
 from bacasable.scenario.loader import Catalogue, Finding, _message
-from bacasable.scenario.schema import Identifier, Persona, Scenario
+from bacasable.scenario.schema import Flow, Identifier, Persona, Scenario
 
 __all__ = [
     "BUNDLE_VERSION",
@@ -41,7 +41,8 @@ __all__ = [
 
 #: The folder of the committed JSON Schemas, beside the built-in scenarios.
 SCHEMA_DIR = BUILTIN_SCENARIOS / "schema"
-SCHEMA_FILES = {Scenario: "scenario.schema.json", Persona: "persona.schema.json"}
+SCHEMA_FILES = {Scenario: "scenario.schema.json", Persona: "persona.schema.json",
+                Flow: "flow.schema.json"}
 #: The version of the bundle format.
 BUNDLE_VERSION = 1
 MODELINE = "# yaml-language-server: $schema="
@@ -51,7 +52,7 @@ class ScenarioFileError(Exception):
     """A scenario file operation refused, with the reason in plain French."""
 
 
-def schema_text(model: type[Scenario] | type[Persona]) -> str:
+def schema_text(model: type[Scenario] | type[Persona] | type[Flow]) -> str:
     """Return the JSON Schema of ``model`` as committed in ``scenarios/schema/``."""
     return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
 
@@ -351,7 +352,7 @@ def import_bundle(
 
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> Iterable[Path]:
-    """Write both JSON Schemas into ``folder`` (what is committed in scenarios/schema/)."""
+    """Write the JSON Schemas into ``folder`` (what is committed in scenarios/schema/)."""
     out = []
     for model, name in SCHEMA_FILES.items():
         target = Path(folder) / name

@@ -28,8 +28,9 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from bacasable.scenario.flows import expand_flows
 from bacasable.scenario.loader import Catalogue, Finding, load_model
-from bacasable.scenario.schema import Scenario
+from bacasable.scenario.schema import Flow, Scenario
 
 from .files import (
     ScenarioFileError,
@@ -93,20 +94,23 @@ class ScenarioDocument:
         The YAML read, edited in place.
     original : str
         The text of the file when opened (or last saved).
+    flows : dict
+        The shared flows its ``- flow: id`` screens may name (those of the catalogue).
     """
 
     path: Path
     tree: Any
     original: str
+    flows: dict[str, Flow] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def open(cls, path: Path | str) -> ScenarioDocument:
-        """Read the scenario file at ``path``."""
+    def open(cls, path: Path | str, flows: dict[str, Flow] | None = None) -> ScenarioDocument:
+        """Read the scenario file at ``path`` (``flows``: the shared flows it may name)."""
         path = Path(path)
         tree = _load_tree(path)
         if not isinstance(tree, CommentedMap):
             raise ScenarioFileError(f"{path} n'est pas un fichier de scénario.")
-        return cls(path, tree, path.read_text(encoding="utf-8"))
+        return cls(path, tree, path.read_text(encoding="utf-8"), dict(flows or {}))
 
     # --- reading and editing -----------------------------------------------------------------
 
@@ -174,11 +178,26 @@ class ScenarioDocument:
         return self.dumps() != self.original
 
     def scenario(self) -> Scenario | None:
-        """Return the edited scenario, or None when it does not pass the schema."""
+        """Return the edited scenario (its shared flows in place), or None when it is broken."""
+        data, _origin, problems = expand_flows(_plain(self.tree), self.flows)
+        if problems:
+            return None
         try:
-            return Scenario.model_validate(_plain(self.tree))
+            return Scenario.model_validate(data)
         except pydantic.ValidationError:
             return None
+
+    def screen_index(self, tree_index: int) -> int:
+        """Return the index in :meth:`scenario`'s screens of the file's screen ``tree_index``.
+
+        A shared flow (``- flow: id``) is one item in the file and its screens in the
+        scenario: its index is that of its first screen.
+        """
+        index = 0
+        for item in (self.tree.get("screens") or [])[:tree_index]:
+            flow = self.flows.get(str(item.get("flow"))) if isinstance(item, dict) else None
+            index += len(flow.screens) if flow is not None else 1
+        return index
 
     # --- checking -----------------------------------------------------------------------------
 
@@ -194,8 +213,9 @@ class ScenarioDocument:
         with tempfile.TemporaryDirectory(prefix="bacasable-edit-") as folder:
             tmp = Path(folder) / self.path.name
             tmp.write_text(text, encoding="utf-8")
-            cat = Catalogue(personas=dict(known.personas) if known else {})
-            scenario, found = load_model(tmp, Scenario, cat.trees)
+            cat = Catalogue(personas=dict(known.personas) if known else {},
+                            flows=dict(self.flows))
+            scenario, found = load_model(tmp, Scenario, cat.trees, cat.flows)
             if scenario is not None:
                 cat.scenarios[scenario.id] = scenario
                 cat.sources[scenario.id] = tmp
@@ -231,7 +251,7 @@ class ScenarioDocument:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
-            scenario, found = load_model(tmp_path, Scenario)
+            scenario, found = load_model(tmp_path, Scenario, flows=self.flows)
             if scenario is None:
                 raise ScenarioFileError(_refusal(found))
             mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
@@ -264,7 +284,7 @@ class ScenarioDocument:
         tree["id"] = new_id
         tree["title"] = f"{tree['title']} (variante)"
         try:
-            Scenario.model_validate(_plain(tree))
+            Scenario.model_validate(expand_flows(_plain(tree), self.flows)[0])
         except pydantic.ValidationError:
             raise ScenarioFileError(
                 "La variante ne serait pas valable (le titre devient-il trop long ?)."
@@ -288,8 +308,8 @@ def editable_texts(doc: ScenarioDocument, screen_index: int) -> list[dict[str, A
     ``multiline``.
     """
     screens = doc.tree.get("screens") or []
-    if not 0 <= screen_index < len(screens):
-        return []
+    if not 0 <= screen_index < len(screens) or "flow" in screens[screen_index]:
+        return []  # a shared flow is edited in its own file (scenarios/flows/)
     screen = screens[screen_index]
     base: Path_ = ("screens", screen_index)
     out: list[dict[str, Any]] = []

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pydantic
 
-from .schema import Persona, Scenario
+from .flows import expand_flows, file_location
+from .schema import Flow, Persona, Scenario
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
 
-M = TypeVar("M", Scenario, Persona)
+M = TypeVar("M", Scenario, Persona, Flow)
 
 #: Largest YAML file read; a bigger one is refused with a message rather than read.
 MAX_FILE_BYTES = 2_000_000
@@ -50,6 +51,8 @@ class Catalogue:
 
     scenarios: dict[str, Scenario] = dataclasses.field(default_factory=dict)
     personas: dict[str, Persona] = dataclasses.field(default_factory=dict)
+    #: The shared flows (``flows/``), already put in the scenarios that use them.
+    flows: dict[str, Flow] = dataclasses.field(default_factory=dict)
     #: Which file each scenario and persona came from (a later folder overrides).
     sources: dict[str, Path] = dataclasses.field(default_factory=dict)
     #: The file a scenario id was first read from, when a later folder overrides it.
@@ -202,11 +205,13 @@ def _read(path: Path, typ: Literal["rt", "safe"] = "rt") -> tuple[Any, list[Find
 
 
 def load_model(
-    path: Path, model: type[M], trees: dict[Path, Any] | None = None
+    path: Path, model: type[M], trees: dict[Path, Any] | None = None,
+    flows: Mapping[str, Flow] | None = None,
 ) -> tuple[M | None, list[Finding]]:
     """Read one YAML file into ``model``; return it (or None) and the findings.
 
-    ``trees``, when given, receives the parsed YAML to locate later findings.
+    ``trees``, when given, receives the parsed YAML to locate later findings. ``flows``, for a
+    scenario, are the shared flows its ``- flow: id`` screens name.
     """
     data, findings = _read(path)
     if trees is not None and data is not None:
@@ -216,17 +221,26 @@ def load_model(
     if not isinstance(data, dict):
         message = "le fichier doit contenir des lignes « clé: valeur »"
         return None, [Finding(str(path), 1, 1, message)]
+    raw, origin = data, []
+    if model is Scenario:
+        data, origin, problems = expand_flows(raw, flows or {})
+        if problems:
+            return None, [Finding(str(path), *_locate(raw, loc), message)
+                          for loc, message in problems]
     try:
         return model.model_validate(data), []
     except pydantic.ValidationError as exc:
         out = []
         for err in exc.errors():
-            line, col = _locate(data, err.get("loc", ()))
+            loc = file_location(err.get("loc", ()), origin, raw) if data is not raw else err.get(
+                "loc", ())
+            line, col = _locate(raw, loc)
             out.append(Finding(str(path), line, col, _message(err)))
         return None, out
 
 
-def _load_light(path: Path, model: type[M]) -> tuple[M | None, list[Finding]]:
+def _load_light(path: Path, model: type[M], flows: Mapping[str, Flow] | None = None
+                ) -> tuple[M | None, list[Finding]]:
     """:func:`load_model` keeping no tree: plain YAML, read again with positions on a problem.
 
     A valid file gives the same model, its values plain (YAML 1.2 both ways, duplicate keys
@@ -236,14 +250,18 @@ def _load_light(path: Path, model: type[M]) -> tuple[M | None, list[Finding]]:
     try:
         data, findings = _read(path, "safe")
     except _NotPlain:
-        return load_model(path, model)
+        return load_model(path, model, flows=flows)
     if not findings and isinstance(data, dict):
-        try:
-            return model.model_validate(data), []
-        except pydantic.ValidationError:
-            pass
+        problems: list = []
+        if model is Scenario:
+            data, _origin, problems = expand_flows(data, flows or {})
+        if not problems:
+            try:
+                return model.model_validate(data), []
+            except pydantic.ValidationError:
+                pass
     del data
-    return load_model(path, model)
+    return load_model(path, model, flows=flows)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -256,7 +274,8 @@ def load_catalogue(folders: Iterable[Path], *, keep_trees: bool = True) -> Catal
     Parameters
     ----------
     folders : iterable of Path
-        Scenario folders, each with its ``personas/`` folder; a later one overrides.
+        Scenario folders, each with its ``personas/`` and ``flows/`` folders; a later one
+        overrides.
     keep_trees : bool, optional
         Keep each file's round-trip YAML tree in :attr:`Catalogue.trees` (default), for the
         trainer's checks and editor. False for a learner's kernel, which only plays the
@@ -266,8 +285,19 @@ def load_catalogue(folders: Iterable[Path], *, keep_trees: bool = True) -> Catal
     cat = Catalogue(keeps_trees=keep_trees)
 
     def load(path: Path, model: type[M]) -> tuple[M | None, list[Finding]]:
-        return load_model(path, model, cat.trees) if keep_trees else _load_light(path, model)
+        if keep_trees:
+            return load_model(path, model, cat.trees, cat.flows)
+        return _load_light(path, model, cat.flows)
 
+    folders = [Path(folder) for folder in folders]
+    # The shared flows first (a later folder's overrides): the scenarios put them in place.
+    for folder in folders:
+        for path in _yaml_files(folder / "flows"):
+            flow, found = load(path, Flow)
+            cat.findings.extend(found)
+            if flow is not None:
+                cat.flows[flow.id] = flow
+                cat.sources[f"flow:{flow.id}"] = path
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():

@@ -273,6 +273,49 @@ Subtheme = Literal[
 ]
 
 
+class FlowRef(_Model):
+    """In a scenario's ``screens``: the screens of a shared flow, played at this place.
+
+    The loader puts the flow's screens there (:func:`bacasable.scenario.loader.expand_flows`);
+    a :class:`Scenario` in a catalogue holds screens only.
+    """
+
+    #: The id of a flow of ``scenarios/flows/`` (``franceconnect``…).
+    flow: Identifier
+
+
+class Flow(_Model):
+    """A run of screens several scenarios share (logging in with FranceConnect…).
+
+    Its screen ids are the same in every scenario that uses it: give them a prefix of the flow
+    (``fc-…``) so that they never meet a scenario's own. A scenario uses a flow once.
+    """
+
+    id: Identifier
+    title: Text
+    #: What it is, in one or two sentences, for trainers.
+    summary: Text
+    #: Where the copy is faithful and where it is made plausible, for trainers.
+    notes: str | None = None
+    screens: list[Screen] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_screens(self) -> Flow:
+        ids = [s.id for s in self.screens]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"identifiant d'écran en double : {', '.join(sorted(dup))}")
+        return self
+
+
+def _screens_or_flows(schema: dict[str, Any]) -> None:
+    # In a file, a screen may also be a shared flow ({flow: id}): the JSON Schema says so.
+    flow_ref = {"type": "object", "additionalProperties": False, "required": ["flow"],
+                "properties": {"flow": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]{0,63}$",
+                                        "description": "Un parcours partagé de scenarios/flows/."}}}
+    schema["items"] = {"anyOf": [schema["items"], flow_ref]}
+
+
 class Scenario(_Model):
     """A procedure: metadata and its screens in order."""
 
@@ -295,7 +338,10 @@ class Scenario(_Model):
     personas: list[Identifier] = Field(min_length=1)
     #: Where the copy is faithful and where it is made plausible, for trainers.
     notes: str | None = None
-    screens: list[Screen] = Field(min_length=1)
+    #: In a file, a screen may be a shared flow (``- flow: franceconnect``): see :class:`Flow`.
+    screens: list[Screen] = Field(min_length=1, json_schema_extra=_screens_or_flows)
+    #: The shared flows whose screens the loader put in :attr:`screens`, in order.
+    flows: list[Identifier] = Field(default_factory=list, json_schema_extra={"readOnly": True})
 
     @model_validator(mode="after")
     def _unique_screens(self) -> Scenario:

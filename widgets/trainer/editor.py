@@ -121,7 +121,7 @@ class Editor(StructureEditing, GatedApp):
             self.panel.say(error=MSG_CHOOSE if not scenario_id else MSG_UNKNOWN)
             return
         try:
-            self.doc = ScenarioDocument.open(source)
+            self.doc = ScenarioDocument.open(source, self.catalogue.flows)
         except ScenarioFileError as exc:
             self.panel.say(error=str(exc))
             return
@@ -138,8 +138,7 @@ class Editor(StructureEditing, GatedApp):
         index = min(max(index, 0), max(len(screens) - 1, 0))
         if index != self.panel.screen:
             self._ask(None)  # another screen: a removal waiting for confirmation is forgotten
-        self.panel.screens = [{"index": i, "id": str(s.get("id")), "title": str(s.get("title"))}
-                              for i, s in enumerate(screens)]
+        self.panel.screens = [_screen_item(i, s) for i, s in enumerate(screens)]
         self.panel.screen = index
         self.panel.items = editable_texts(self.doc, index)
         self.panel.fields = field_list(self.doc, index)
@@ -178,7 +177,7 @@ class Editor(StructureEditing, GatedApp):
             self.panel.say(error=MSG_NO_PERSONA)
             return
         run = self._run = Runner(scenario, persona, seed=0)
-        screen_id = scenario.screens[self.panel.screen].id
+        screen_id = scenario.screens[self.doc.screen_index(self.panel.screen)].id
         if screen_id != run.current_id:
             run.go_to(screen_id)
         self._draw_preview()
@@ -261,3 +260,11 @@ class Editor(StructureEditing, GatedApp):
                     widget.close()
         super().close()
 
+
+def _screen_item(index: int, screen: Any) -> dict[str, Any]:
+    """Return a screen of the file for the editor's list (a shared flow says where it lives)."""
+    if "flow" in screen:
+        name = str(screen["flow"])
+        return {"index": index, "id": f"flow:{name}",
+                "title": f"Parcours partagé « {name} » (à modifier dans flows/{name}.yaml)"}
+    return {"index": index, "id": str(screen.get("id")), "title": str(screen.get("title"))}
