@@ -25,6 +25,7 @@ from .draft import COMMUNES, draft_persona, persona_to_yaml
 __all__ = [
     "default_documents",
     "document_view",
+    "fill_text",
     "documents",
     "has_path",
     "iban",
@@ -135,6 +136,7 @@ def _build_values(persona: Persona, today: dt.date) -> dict[str, Any]:
         "full_name": f"{persona.first_name} {persona.last_name}",
         "sex": persona.sex,
         "civility": "Madame" if persona.sex == "F" else "Monsieur",
+        "sex_label": "féminin" if persona.sex == "F" else "masculin",
         "birth": {**birth.model_dump(), "department": _department(birth.insee_code)},
         "age": _age(birth.date, today),
         "nir": number,
@@ -257,6 +259,21 @@ def _display(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_display(v) for v in value)
     raise TypeError(type(value).__name__)
+
+
+def fill_text(persona: Persona, template: str) -> str:
+    """Fill the persona's values (``{first_name}``, ``{birth.date}``…) in a screen's text.
+
+    A placeholder that names no value of the persona (``{code}``, filled later) is kept.
+    """
+
+    def _sub(match: re.Match[str]) -> str:
+        try:
+            return _display(resolve(persona, match.group(1)))
+        except (KeyError, TypeError, ValueError):
+            return match.group(0)
+
+    return _PLACEHOLDER.sub(_sub, template)
 
 
 def document_view(persona: Persona, document: Document) -> dict[str, Any]:

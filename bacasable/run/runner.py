@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
+from bacasable.personas.derived import fill_text
 from bacasable.scenario.schema import FieldSpec, Persona, Scenario, Screen, ScreenEvent
 
 from .events import EventType, RunEvent
@@ -115,11 +116,10 @@ class Runner:
             listener(event)
 
     def text(self, template: str | None) -> str | None:
-        """Fill ``{first_name}`` and ``{last_name}`` in a scenario text with the persona's."""
+        """Fill the persona's values (``{first_name}``, ``{birth.date}``…) in a scenario text."""
         if template is None:
             return None
-        return _fill(template, {"first_name": self.persona.first_name,
-                                "last_name": self.persona.last_name})
+        return fill_text(self.persona, template)
 
     # --- navigation -------------------------------------------------------------------------
 

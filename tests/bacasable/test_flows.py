@@ -164,3 +164,36 @@ def test_the_editor_shows_a_flow_as_one_item_edited_in_its_own_file(folder):
     assert "  - flow: connexion-test\n" in path.read_text(encoding="utf-8")
     assert load_catalogue([folder]).scenarios["avec-parcours"].screens[-1].title == (
         "C'est terminé")
+
+
+# --- FranceConnect, the built-in shared flow -----------------------------------------------------
+
+FC_SCENARIO = SCENARIO.replace("flow: connexion-test", "flow: franceconnect").replace(
+    "id: avec-parcours", "id: avec-franceconnect")
+
+
+@pytest.mark.parametrize("account, identifier", [
+    ("impots", "3023217600053"), ("ameli", None), ("laposte", "alice.durand@exemple.fr")])
+def test_every_persona_with_an_account_goes_through_franceconnect(tmp_path, account, identifier):
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.run.view import screen_view
+
+    (tmp_path / "personas").mkdir()
+    fc = {"compte": account, "identifiant": identifier, "mot_de_passe": "Soleil-Vert-42"}
+    (tmp_path / "personas" / "alice.yaml").write_text(
+        ALICE + "situation:\n  franceconnect: " + json.dumps(fc) + "\n", encoding="utf-8")
+    (tmp_path / "avec-franceconnect.yaml").write_text(FC_SCENARIO, encoding="utf-8")
+    cat = load_catalogue([BUILTIN_SCENARIOS, tmp_path])
+    assert [f for f in cat.errors if "tmp" in f.path or "flows" in f.path] == []
+    scenario = cat.scenarios["avec-franceconnect"]
+    run = Runner(scenario, cat.personas["alice"], seed=1)
+    played = play_through(run)
+    assert played.finished, played
+    login = {"impots": "fc-impots", "ameli": "fc-ameli"}.get(account, "fc-autre")
+    assert played.path == ["accueil", "fc-choix", login, "fc-identite", "fc-retour", "fin"]
+    # The identity the site receives is the persona's, in words.
+    again = Runner(scenario, cat.personas["alice"], seed=1)
+    again.go_to("fc-identite")
+    body = screen_view(again)["screen"]["body"]
+    assert body == ["Nom de naissance : Durand", "Prénom : Alice", "Sexe : féminin",
+                    "Date de naissance : 12/04/1990", "Lieu de naissance : Lyon"]

@@ -53,6 +53,7 @@ class PersonaCard(ActionWidget):
                 "value": persona.email or f"{persona.first_name} n'a pas encore d'adresse e-mail.",
             },
         ]
+        details += _franceconnect_details(persona)
         self.persona = {
             "id": persona.id,
             "first_name": persona.first_name,
@@ -62,3 +63,29 @@ class PersonaCard(ActionWidget):
             "details": details,
         }
         self.documents = [document_view(persona, d) for d in documents(persona)]
+
+
+#: The accounts FranceConnect offers, as the flow names them (scenarios/flows/franceconnect.yaml).
+FRANCECONNECT_ACCOUNTS = {
+    "impots": "impots.gouv",
+    "ameli": "ameli",
+    "laposte": "L'Identité Numérique La Poste",
+    "msa": "MSA",
+    "france_identite": "France Identité",
+}
+
+
+def _franceconnect_details(persona: Persona) -> list[dict[str, str]]:
+    """Return the card's lines of the persona's account for FranceConnect (fictional), if any."""
+    if "franceconnect" not in persona.situation:
+        return []
+    account = persona.situation.get("franceconnect")
+    if not isinstance(account, dict) or not account.get("compte"):
+        return [{"label": "Compte pour FranceConnect",
+                 "value": f"{persona.first_name} n'a pas de compte pour FranceConnect."}]
+    name = FRANCECONNECT_ACCOUNTS.get(str(account["compte"]), str(account["compte"]))
+    return [
+        {"label": "Compte pour FranceConnect", "value": f"son compte {name}"},
+        {"label": f"Identifiant {name}", "value": str(account.get("identifiant", ""))},
+        {"label": f"Mot de passe {name}", "value": str(account.get("mot_de_passe", ""))},
+    ]
