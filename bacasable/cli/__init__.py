@@ -3,6 +3,7 @@
 ``validate``, ``serve``, ``schema``, ``persona``, ``handout``, ``new``, ``export``, ``import``
 (:mod:`bacasable.cli.scenarios`);
 ``report`` (:mod:`bacasable.cli.reports`);
+``estimate`` (:mod:`bacasable.cli.estimate`: the personas' prime d'activité, with OpenFisca);
 for the store (:mod:`bacasable.cli.store`): ``pin`` (the facilitator's PIN), ``db upgrade``, and
 for the RGPD ``purge --older-than 90d``, ``export-participant ID`` and ``delete-participant ID``.
 """
@@ -17,6 +18,7 @@ from bacasable import __version__
 from bacasable.common.config import BacasableConfig
 
 from .command import start_subcommand
+from .estimate import EstimateCommand
 from .reports import ReportCommand
 from .scenarios import (
     DraftPersonaCommand,
@@ -56,6 +58,7 @@ class BacasableApp(Application):
         "export": (ExportCommand, ExportCommand.description),
         "import": (ImportCommand, ImportCommand.description),
         "report": (ReportCommand, ReportCommand.description),
+        "estimate": (EstimateCommand, EstimateCommand.description),
         "pin": (PinCommand, PinCommand.description),
         "db": (DbCommand, DbCommand.description),
         "purge": (PurgeCommand, PurgeCommand.description),

@@ -61,10 +61,12 @@ class ValidateCommand(Command):
     def start(self) -> None:
         """Run the command."""
         from bacasable.authoring.checks import check_catalogue
+        from bacasable.authoring.estimates import stale_estimates
         from bacasable.authoring.lint import lint_catalogue
 
         cat = _load_paths(list(self.extra_args), self.settings)
-        findings = cat.findings + check_catalogue(cat) + lint_catalogue(cat)
+        findings = (cat.findings + check_catalogue(cat) + lint_catalogue(cat)
+                    + stale_estimates(cat))
         for finding in findings:
             print(finding)
         errors = sum(f.severity == "error" for f in findings)

@@ -63,6 +63,43 @@ class Document(_Model):
     lines: dict[str, str] = Field(default_factory=dict)
 
 
+YearMonth = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+"""A month written AAAA-MM, such as 2026-11."""
+
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)*([.+-][0-9A-Za-z.+-]*)?$")]
+"""A package version such as 176.1.8."""
+
+
+class PrimeActiviteEstimate(_Model):
+    """The persona's prime d'activité as OpenFisca computes it, written by ``bacasable estimate``.
+
+    Never typed by hand: the command writes it, and ``bacasable validate`` warns when the
+    persona's data no longer matches ``inputs`` (see :mod:`bacasable.personas.estimate_inputs`).
+    """
+
+    #: Monthly amount in whole euros (0: no prime d'activité).
+    amount: int = Field(ge=0)
+    #: The month the amount is for (the month of the request), AAAA-MM.
+    month: YearMonth
+    #: The three months of resources the amount is computed from, oldest first.
+    months_used: list[YearMonth] = Field(min_length=3, max_length=3)
+    #: Hash of the persona's data the estimate was computed from, to tell when it is stale.
+    inputs: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{16}$")]
+    #: Versions of the OpenFisca packages that computed it.
+    openfisca_france: Version
+    openfisca_core: Version
+    #: The day it was computed.
+    computed_on: dt.date
+    #: What the amount means, in plain French, for the trainer and the learner.
+    explanation: Text
+
+
+class Estimates(_Model):
+    """Figures computed ahead of time from the persona's data by ``bacasable estimate``."""
+
+    prime_activite: PrimeActiviteEstimate | None = None
+
+
 class Persona(_Model):
     """A fictional person, consistent from top to bottom."""
 
@@ -88,3 +125,5 @@ class Persona(_Model):
     documents: list[Document] = Field(default_factory=list)
     #: Faker seed the persona was drafted from (documentation of its origin).
     seed: int | None = None
+    #: Figures computed by ``bacasable estimate`` (OpenFisca); absent until it is run.
+    estimates: Estimates | None = None

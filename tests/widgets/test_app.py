@@ -145,7 +145,7 @@ def test_builtin_scenarios_first_screen_renders():
 #: server, the YAML library (the catalogue is read in a child process).
 NOT_IN_LEARNER_KERNEL = (
     "ruamel", "faker", "sqlalchemy", "alembic", "pandas", "matplotlib", "openpyxl",
-    "nbconvert", "jupyter_server", "segno",
+    "nbconvert", "jupyter_server", "segno", "openfisca_core", "openfisca_france",
 )
 
 LEARNER_PAGE = """\
