@@ -164,7 +164,7 @@ class Server:
                 for child in kernel.children():
                     if "get_query_string" in " ".join(child.cmdline()) and any(
                         c.status == psutil.CONN_ESTABLISHED and c.raddr
-                        and c.raddr.port == self.port for c in child.net_connections("tcp")
+                        and c.raddr.port == self.port for c in _tcp_connections(child)
                     ):
                         ready += 1
         return ready
@@ -283,3 +283,9 @@ def close_page(context: Any, page: Any) -> None:
     with contextlib.suppress(Exception):
         page.goto("about:blank")
     context.close()
+
+
+def _tcp_connections(process: psutil.Process) -> list:
+    """A process's TCP connections, with psutil 5 (openfisca-core's pin) as with psutil 6+."""
+    read = getattr(process, "net_connections", None) or process.connections
+    return read("tcp")

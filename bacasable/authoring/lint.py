@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from bacasable.scenario.loader import Catalogue, Finding
-from bacasable.scenario.schema import Scenario, Screen
+from bacasable.scenario.schema import Persona, Scenario, Screen
 
 __all__ = [
     "MAX_WORDS",
@@ -110,19 +110,36 @@ def dangling_branches(cat: Catalogue) -> list[Finding]:
     return out
 
 
+def _screens_on_path(scenario: Scenario, persona: Persona) -> set[str]:
+    """Return the screens a persona goes through (every screen, if it cannot finish)."""
+    from bacasable.run.autoplay import play_through
+    from bacasable.run.runner import Runner
+
+    played = play_through(Runner(scenario, persona, seed=0))
+    return set(played.path) if played.finished else {s.id for s in scenario.screens}
+
+
 def missing_persona_paths(cat: Catalogue) -> list[Finding]:
-    """Find the ``expected: {persona: …}`` paths that a persona of the scenario does not have."""
+    """Find the ``expected: {persona: …}`` paths a persona lacks on a screen of its own path.
+
+    A branch the persona never takes (FranceConnect, for a persona with no account for it)
+    needs none of its data.
+    """
     from bacasable.personas.derived import has_path
 
     out = []
     for s in cat.scenarios.values():
+        paths = {pid: _screens_on_path(s, cat.personas[pid]) for pid in s.personas
+                 if pid in cat.personas}
         for si, screen in enumerate(s.screens):
             for fi, spec in enumerate(screen.fields):
                 if spec.expected is None or not spec.expected.persona:
                     continue
                 for persona_id in s.personas:
                     persona = cat.personas.get(persona_id)
-                    if persona is not None and not has_path(persona, spec.expected.persona):
+                    if persona is None or screen.id not in paths[persona_id]:
+                        continue
+                    if not has_path(persona, spec.expected.persona):
                         out.append(_finding(
                             cat, s.id, ("screens", si, "fields", fi, "expected", "persona"),
                             f"le persona {persona_id} n'a pas de donnée "

@@ -8,7 +8,7 @@ from traitlets import Bool, Int, Unicode
 
 from bacasable.common.config import BacasableConfig
 from bacasable.scenario.loader import Catalogue, Finding, load_catalogue, load_model
-from bacasable.scenario.schema import Persona, Scenario
+from bacasable.scenario.schema import Flow, Persona, Scenario
 
 from .command import ALIASES, Command
 
@@ -27,12 +27,14 @@ def _load_paths(paths: list[str], base: BacasableConfig) -> Catalogue:
     if not paths:
         return cat
     # Only the findings of what was asked for; personas of the configured folders stay usable.
-    own = Catalogue(personas=dict(cat.personas), sources=dict(cat.sources), trees=dict(cat.trees))
+    own = Catalogue(personas=dict(cat.personas), sources=dict(cat.sources), trees=dict(cat.trees),
+                    flows=dict(cat.flows))
     for raw in paths:
-        path = Path(raw)
+        path = Path(raw).resolve()  # the configured folders are absolute: one file, one place
         if path.is_dir():
-            sub = load_catalogue([path])
+            sub = load_catalogue([path], flows=cat.flows)
             own.findings.extend(sub.findings)
+            own.flows.update(sub.flows)
             own.scenarios.update(sub.scenarios)
             own.personas.update(sub.personas)
             own.sources.update(sub.sources)
@@ -40,9 +42,8 @@ def _load_paths(paths: list[str], base: BacasableConfig) -> Catalogue:
         elif not path.exists():
             own.findings.append(Finding(str(path), 1, 1, "fichier introuvable"))
         else:
-            is_persona = path.parent.name == "personas"
-            model = Persona if is_persona else Scenario
-            obj, found = load_model(path, model, own.trees)
+            model = {"personas": Persona, "flows": Flow}.get(path.parent.name, Scenario)
+            obj, found = load_model(path, model, own.trees, own.flows)
             own.findings.extend(found)
             if isinstance(obj, Scenario):
                 own.scenarios[obj.id] = obj

@@ -156,6 +156,8 @@ def _build_values(persona: Persona, today: dt.date) -> dict[str, Any]:
         },
         "story": persona.story,
         "situation": copy.deepcopy(persona.situation),
+        # Figures computed ahead of time with the real rules (bacasable estimate).
+        "estimates": persona.estimates.model_dump(mode="json") if persona.estimates else {},
         "documents": [d.model_dump() for d in documents(persona)],
         "seed": persona.seed,
     }

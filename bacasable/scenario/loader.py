@@ -72,6 +72,11 @@ class Catalogue:
         tree = self.trees.get(path)
         if tree is None and not self.keeps_trees:
             tree, _ = _read(path)
+        scenario = self.scenarios.get(key)
+        if scenario is not None and scenario.flows and isinstance(tree, dict):
+            # A place in the screens once the flows are in: back to the file's own items.
+            _data, origin, _problems = expand_flows(tree, self.flows)
+            loc = file_location(loc, origin, tree)
         line, col = _locate(tree, loc)
         return str(path), line, col
 
@@ -268,7 +273,8 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
-def load_catalogue(folders: Iterable[Path], *, keep_trees: bool = True) -> Catalogue:
+def load_catalogue(folders: Iterable[Path], *, keep_trees: bool = True,
+                   flows: Mapping[str, Flow] | None = None) -> Catalogue:
     """Load every scenario and persona of these folders; a bad file never stops the others.
 
     Parameters
@@ -281,8 +287,10 @@ def load_catalogue(folders: Iterable[Path], *, keep_trees: bool = True) -> Catal
         trainer's checks and editor. False for a learner's kernel, which only plays the
         exercises: files are read as plain YAML and no tree is kept (a file with a problem
         is read again, to locate its findings; :meth:`Catalogue.locate` reads it again too).
+    flows : mapping, optional
+        Shared flows known beforehand (the built-in ones, when checking a trainer's folder).
     """
-    cat = Catalogue(keeps_trees=keep_trees)
+    cat = Catalogue(keeps_trees=keep_trees, flows=dict(flows or {}))
 
     def load(path: Path, model: type[M]) -> tuple[M | None, list[Finding]]:
         if keep_trees:

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from bacasable.personas.derived import fill_text
 from bacasable.run.autoplay import MAX_STEPS, answers_for_screen
 from bacasable.run.runner import Runner
 from bacasable.run.view import screen_view
@@ -268,10 +269,10 @@ class Walkthrough:
         """Return the facilitator's notes: the screen's, then the highlighted field's."""
         out = []
         if self.screen.walkthrough and self.screen.walkthrough.notes:
-            out.append(self.screen.walkthrough.notes)
+            out.append(fill_text(self.persona, self.screen.walkthrough.notes))
         field = self.field
         if field is not None and field.walkthrough and field.walkthrough.notes:
-            out.append(field.walkthrough.notes)
+            out.append(fill_text(self.persona, field.walkthrough.notes))
         return out
 
     def label(self) -> str:

@@ -197,3 +197,20 @@ def test_every_persona_with_an_account_goes_through_franceconnect(tmp_path, acco
     body = screen_view(again)["screen"]["body"]
     assert body == ["Nom de naissance : Durand", "Prénom : Alice", "Sexe : féminin",
                     "Date de naissance : 12/04/1990", "Lieu de naissance : Lyon"]
+
+
+def test_findings_on_a_flows_screen_point_at_its_flow_line_and_branches_not_taken_need_no_data(
+        folder):
+    from bacasable.authoring.lint import lint_catalogue
+
+    # Alice never takes the "autre" branch: its field may read data she does not have.
+    flow = FLOW.replace("    body: [Autre moyen.]\n", "    body: [Autre moyen.]\n    fields:\n"
+                        "      - {id: x, kind: text, label: X, expected: {persona: situation.x}}\n")
+    (folder / "flows" / "connexion-test.yaml").write_text(flow)
+    cat = load_catalogue([folder])
+    findings = lint_catalogue(cat)
+    assert not any("situation.x" in f.message for f in findings)
+    # The field has no hint: the warning is found at the scenario's « - flow: » line.
+    hintless = [f for f in findings if "indice" in f.message and "« x »" in f.message]
+    assert hintless and {(Path(f.path).name, f.line) for f in hintless} == {
+        ("avec-parcours.yaml", 13)}

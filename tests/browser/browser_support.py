@@ -135,7 +135,7 @@ class Workbook:
                     if "get_query_string" not in " ".join(child.cmdline()):
                         continue
                     if any(c.status == psutil.CONN_ESTABLISHED and c.raddr
-                           and c.raddr.port == self.port for c in child.net_connections("tcp")):
+                           and c.raddr.port == self.port for c in _tcp_connections(child)):
                         ready += 1
         return ready
 
@@ -713,3 +713,9 @@ def visit_every_state(page: Page, workbook: Workbook, learner: Learner, check) -
             expect(button).to_have_attribute("aria-expanded", "true")
     at(f"{learner.run.current_id}: phone and mailbox open")
     return states
+
+
+def _tcp_connections(process: psutil.Process) -> list:
+    """A process's TCP connections, with psutil 5 (openfisca-core's pin) as with psutil 6+."""
+    read = getattr(process, "net_connections", None) or process.connections
+    return read("tcp")

@@ -60,7 +60,7 @@ def opened(make, store) -> Projector:
     return p
 
 
-def test_nothing_but_the_gate_before_the_right_pin(store, make):
+def test_nothing_but_the_gate_before_the_right_pin(store, make, cat):
     pin.set_pin(store, PIN)
     w = store.create_workshop("Atelier secret", "Mairie", "2026-11-26", ["caf-prime-activite"])
     before = set(_instances)
@@ -73,8 +73,7 @@ def test_nothing_but_the_gate_before_the_right_pin(store, make):
     send(p.gate, {"action": "check", "pin": PIN})
     assert p.unlocked and p.children == (p.panel,) and isinstance(p.panel, ProjectorPanel)
     assert p.panel.stage == "setup"
-    assert {c["id"] for c in p.panel.choices} == {"caf-prime-activite",
-                                                   "france-travail-inscription"}
+    assert {c["id"] for c in p.panel.choices} == set(cat.scenarios)
     assert [x["id"] for x in p.panel.workshops] == [w["id"]]
     assert "bas-projection" in p._dom_classes
 
