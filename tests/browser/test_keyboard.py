@@ -21,7 +21,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SCENARIO = "france-travail-inscription"
+#: The first one ever played this way, and the actualisation (FranceConnect's flow included).
+SCENARIOS = ["france-travail-inscription", "france-travail-actualisation"]
 
 COUNT_POINTER_EVENTS = """() => {
   window.__pointer = 0;
@@ -31,13 +32,14 @@ COUNT_POINTER_EVENTS = """() => {
 }"""
 
 
-def test_complete_a_scenario_with_the_keyboard_alone(page, workbook):
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_complete_a_scenario_with_the_keyboard_alone(page, workbook, scenario_id):
     cat = catalogue()
-    persona = cat.scenarios[SCENARIO].personas[0]
-    learner = KeyboardLearner(page, cat, SCENARIO, persona)
+    persona = cat.scenarios[scenario_id].personas[0]
+    learner = KeyboardLearner(page, cat, scenario_id, persona)
     open_learner_page(page, workbook)
     start = page.get_by_role("button", name=re.compile(
-        r"^Commencer : " + re.escape(cat.scenarios[SCENARIO].title) + "$"))
+        r"^Commencer : " + re.escape(cat.scenarios[scenario_id].title) + "$"))
     expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
     page.evaluate(COUNT_POINTER_EVENTS)
 
