@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bacasable.common.static_page import notebook_html
+from bacasable.personas.derived import fill_text
 from bacasable.run.view import SIMULATION_NOTICE
 from bacasable.scenario.schema import FieldSpec, Persona, Scenario
 
@@ -92,10 +93,10 @@ def _screen_html(walk: Walkthrough, index: int) -> str:
         parts.append(f"<p>{e(view['intro'])}</p>")
     for paragraph in view.get("body") or []:
         parts.append(f"<p>{e(paragraph)}</p>")
-    notes = [_screen_callout(screen)]
+    notes = [fill_text(walk.persona, _screen_callout(screen))]
     labels = {f["id"]: f["label"] for f in view.get("fields") or []}
     for spec in screen.fields:
-        notes.append(field_callout(spec))
+        notes.append(fill_text(walk.persona, field_callout(spec)))
         number = len(notes)
         value = _display(spec, step.answers.get(spec.id), walk)
         parts.append(f'<div class="field"><span class="label"><span class="num">{number}</span>'

@@ -245,10 +245,15 @@ class Walkthrough:
     def callout(self) -> str:
         """Return the callout of the highlighted field (of the screen, before the first)."""
         field = self.field
-        return _screen_callout(self.screen) if field is None else field_callout(field)
+        text = _screen_callout(self.screen) if field is None else field_callout(field)
+        return fill_text(self.persona, text)
 
     def common_error(self) -> str | None:
         """Return the usual mistake here: a ``common_error``, else an error message."""
+        text = self._common_error()
+        return None if text is None else fill_text(self.persona, text)
+
+    def _common_error(self) -> str | None:
         field = self.field
         if field is not None and field.walkthrough and field.walkthrough.common_error:
             return field.walkthrough.common_error

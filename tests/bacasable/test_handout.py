@@ -102,3 +102,20 @@ def test_write_handout_creates_the_folder(tmp_path, cat):
     scenario = cat.scenarios["france-travail-inscription"]
     path = write_handout(scenario, cat.personas["karim"], tmp_path / "a" / "b.html")
     assert path.is_file() and path.read_text(encoding="utf-8").count('class="screen"') >= 10
+
+
+def _every_run():
+    cat = load_catalogue([SCENARIOS])
+    return [(s.id, p) for s in cat.scenarios.values() for p in s.personas]
+
+
+@pytest.mark.parametrize("scenario_id, persona_id", _every_run())
+def test_every_exercise_and_persona_has_a_handout_of_its_path(cat, scenario_id, persona_id):
+    scenario, persona = cat.scenarios[scenario_id], cat.personas[persona_id]
+    walk = Walkthrough(scenario, persona, today=dt.date(2026, 11, 26))
+    text = handout_html(scenario, persona, walk)
+    parsed = Parsed(text)
+    assert len(parsed.sections) == len(walk.steps)
+    for step in walk.steps:
+        assert html.escape(step.screen.title, quote=False) in text
+    assert "{" not in re.sub(r"<style.*?</style>", "", text, flags=re.S)  # every value filled
