@@ -115,8 +115,12 @@ def _screens_on_path(scenario: Scenario, persona: Persona) -> set[str]:
     from bacasable.run.autoplay import play_through
     from bacasable.run.runner import Runner
 
-    played = play_through(Runner(scenario, persona, seed=0))
-    return set(played.path) if played.finished else {s.id for s in scenario.screens}
+    every = {s.id for s in scenario.screens}
+    try:
+        played = play_through(Runner(scenario, persona, seed=0))
+    except Exception:  # a broken scenario (a branch to nowhere): the checks say why
+        return every
+    return set(played.path) if played.finished else every
 
 
 def missing_persona_paths(cat: Catalogue) -> list[Finding]:
