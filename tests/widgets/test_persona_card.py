@@ -23,3 +23,10 @@ def test_a_persona_without_an_account_says_so_and_others_say_nothing(persona):
     assert details(none)["Compte pour FranceConnect"] == (
         "Alice n'a pas de compte pour FranceConnect.")
     assert "Compte pour FranceConnect" not in details(persona)
+
+
+def test_an_account_without_identifier_shows_no_empty_line(persona):
+    fc = {"compte": "ameli", "identifiant": None, "mot_de_passe": "Tilleul-Rhone-85"}
+    shown = details(persona.model_copy(update={"situation": {"franceconnect": fc}}))
+    assert "Identifiant ameli" not in shown and shown["Mot de passe ameli"] == "Tilleul-Rhone-85"
+    assert "None" not in " ".join(shown.values())

@@ -84,8 +84,8 @@ def _franceconnect_details(persona: Persona) -> list[dict[str, str]]:
         return [{"label": "Compte pour FranceConnect",
                  "value": f"{persona.first_name} n'a pas de compte pour FranceConnect."}]
     name = FRANCECONNECT_ACCOUNTS.get(str(account["compte"]), str(account["compte"]))
-    return [
-        {"label": "Compte pour FranceConnect", "value": f"son compte {name}"},
-        {"label": f"Identifiant {name}", "value": str(account.get("identifiant", ""))},
-        {"label": f"Mot de passe {name}", "value": str(account.get("mot_de_passe", ""))},
-    ]
+    lines = [{"label": "Compte pour FranceConnect", "value": f"son compte {name}"}]
+    for key, label in (("identifiant", "Identifiant"), ("mot_de_passe", "Mot de passe")):
+        if account.get(key) not in (None, ""):
+            lines.append({"label": f"{label} {name}", "value": str(account[key])})
+    return lines
