@@ -164,7 +164,7 @@ def screen_view(run: Runner) -> dict[str, Any]:
         "notice": SIMULATION_NOTICE,
         "status": run.status,
         "scenario": {"id": run.scenario.id, "title": run.scenario.title,
-                     "service": run.scenario.service},
+                     "service": screen.service or run.scenario.service},
         "persona": {"id": run.persona.id, "first_name": run.persona.first_name,
                     "last_name": run.persona.last_name},
         "screen": {

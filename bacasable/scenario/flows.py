@@ -54,7 +54,10 @@ def expand_flows(data: dict, flows: Mapping[str, Flow]) -> tuple[dict, list[int]
             continue
         used.append(flow.id)
         for screen in flow.screens:
-            out.append(screen.model_dump(exclude_defaults=True))
+            dumped = screen.model_dump(exclude_defaults=True)
+            if flow.service and "service" not in dumped:
+                dumped["service"] = flow.service
+            out.append(dumped)
             origin.append(index)
     return {**data, "screens": out, "flows": used}, origin, problems
 

@@ -241,6 +241,8 @@ class Screen(_Model):
     #: Label of the continue button, as the real site writes it.
     continue_label: str = "Continuer"
     walkthrough: Walkthrough | None = None
+    #: The site this screen belongs to, when not the scenario's (« FranceConnect (simulation) »).
+    service: Text | None = None
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Screen:
@@ -295,6 +297,9 @@ class Flow(_Model):
     title: Text
     #: What it is, in one or two sentences, for trainers.
     summary: Text
+    #: The site its screens show in their header (a screen's own ``service`` wins); by default
+    #: the scenario's.
+    service: Text | None = None
     #: Where the copy is faithful and where it is made plausible, for trainers.
     notes: str | None = None
     screens: list[Screen] = Field(min_length=1)

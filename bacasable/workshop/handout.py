@@ -86,9 +86,10 @@ def _screen_html(walk: Walkthrough, index: int) -> str:
     step = walk.steps[index]
     screen = step.screen
     view = step.view["screen"]
+    site = screen.service or walk.scenario.service
     parts = [f'<section class="screen" id="ecran-{index + 1}" data-screen="{e(screen.id)}">',
              f"<h2>Écran {index + 1} sur {len(walk.steps)} : {e(view['title'])}</h2>",
-             '<div class="form">', f'<p class="site">{e(walk.scenario.service)}</p>']
+             '<div class="form">', f'<p class="site">{e(site)}</p>']
     if view.get("intro"):
         parts.append(f"<p>{e(view['intro'])}</p>")
     for paragraph in view.get("body") or []:

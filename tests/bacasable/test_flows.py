@@ -214,3 +214,19 @@ def test_findings_on_a_flows_screen_point_at_its_flow_line_and_branches_not_take
     hintless = [f for f in findings if "indice" in f.message and "« x »" in f.message]
     assert hintless and {(Path(f.path).name, f.line) for f in hintless} == {
         ("avec-parcours.yaml", 13)}
+
+
+def test_franceconnect_pages_show_their_own_site_and_the_return_the_partners():
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.run.view import screen_view
+
+    cat = load_catalogue([BUILTIN_SCENARIOS])
+    scenario = cat.scenarios["caf-declaration-trimestrielle"]
+    run = Runner(scenario, cat.personas["sophie"], seed=1)
+    sites = {}
+    for screen_id in ("fc-choix", "fc-ameli", "fc-identite", "fc-retour", "choix-connexion"):
+        run.go_to(screen_id)
+        sites[screen_id] = screen_view(run)["scenario"]["service"]
+    assert sites == {"fc-choix": "FranceConnect (simulation)", "fc-ameli": "ameli (simulation)",
+                     "fc-identite": "FranceConnect (simulation)",
+                     "fc-retour": scenario.service, "choix-connexion": scenario.service}
