@@ -13,7 +13,13 @@ import dataclasses
 import logging
 from typing import Any
 
-from bacasable.identifiers.parsing import FieldError, is_fiction_email, is_fiction_phone, nir_fits
+from bacasable.identifiers.parsing import (
+    FieldError,
+    is_fiction_email,
+    is_fiction_phone,
+    is_temporary_nir,
+    nir_fits,
+)
 from bacasable.identifiers.real_data import find_real_data, looks_like_real_data
 from bacasable.personas import derived as personas
 from bacasable.scenario.schema import FieldSpec
@@ -182,6 +188,9 @@ def _check(spec: FieldSpec, raw: Any, ctx: FieldContext) -> FieldResult:
         parsed = parse_value(spec, raw, ctx)
         expected = _expected(spec, ctx)
         foreign = _foreign_data(spec, parsed, expected, ctx)
+        if spec.kind == "nir" and is_temporary_nir(parsed.value) and any(
+                r.rule == "nir_not_temporary" for r in spec.rules):
+            raise FieldError("temporary_number")  # the real reason comes first
         if spec.kind == "nir" and foreign and ctx.persona is not None:
             own = personas.nir(ctx.persona)
             if (expected is None or same_value(spec, own, expected, ctx)) and not nir_fits(

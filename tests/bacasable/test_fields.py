@@ -985,3 +985,10 @@ def test_every_valid_nir_passes_and_one_wrong_digit_fails(sex, year, month, plac
     assert check("nir", number, BARE).value == number
     typo = number[:position] + str((int(number[position]) + delta) % 10) + number[position + 1:]
     assert not check("nir", typo, BARE).ok
+
+
+def test_a_temporary_number_gets_its_real_reason_before_anything_else():
+    temporary = nir_with_key("7" + PERSONA_NIR[1:13])
+    result = check("nir", temporary, rules=[Rule(rule="nir_not_temporary")],
+                   expected=Expected(persona="nir"))
+    assert result.error_kind == "temporary_number" and result.warning
