@@ -49,6 +49,7 @@ FIELD_KIND_NAMES: dict[str, str] = {
     "upload": "Envoi d'un document",
     "consent": "Case d'acceptation (consentement)",
     "code": "Code reçu par SMS ou e-mail",
+    "message": "Message de plusieurs lignes (e-mail)",
 }
 assert set(FIELD_KIND_NAMES) == set(get_args(FieldKind))
 

@@ -60,10 +60,13 @@ EMAIL_FORMAT = (
 class FieldError(Exception):
     """A value that fails a check: an error kind and, optionally, a specific French message."""
 
-    def __init__(self, kind: str, message: str | None = None) -> None:
+    def __init__(self, kind: str, message: str | None = None,
+                 fill: dict[str, str] | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.message = message
+        #: Placeholders a scenario's own message may use (``{suggestions}`` for ``taken``).
+        self.fill = fill or {}
 
 
 def compact(text: str) -> str:

@@ -75,7 +75,17 @@ def _any_valid(run: Runner, spec: FieldSpec, typed: dict[str, Any]) -> Any:
         return "Exemple-2026!"
     if kind == "address":
         return _typed(spec, run.persona.address.model_dump())
+    if kind == "message":
+        return polite_message(run.persona.first_name, run.persona.last_name)
     return "Exemple"
+
+
+def polite_message(first_name: str, last_name: str) -> str:
+    """Return a short polite message to an employer, signed: what a careful learner writes."""
+    return ("Bonjour Madame, Monsieur,\n\n"
+            "Je vous envoie mon CV pour le poste proposé.\n"
+            "Je suis disponible pour un entretien.\n\n"
+            f"Cordialement,\n{first_name} {last_name}")
 
 
 def answers_for_screen(run: Runner) -> dict[str, Any]:

@@ -16,13 +16,21 @@ from typing import Any
 from babel.numbers import format_currency, format_decimal
 
 from bacasable.common.french_dates import long_date
+from bacasable.common.slugs import slug
 from bacasable.identifiers.parsing import FieldError, is_temporary_nir
+from bacasable.personas.derived import fill_text
 from bacasable.scenario.schema import FieldSpec, Rule
 
 from .field_context import FieldContext
 from .field_values import Parsed, join_words, same_value
 
 _NAME_CHARS = frozenset(" -'’")
+#: How a polite message to an employer may begin, and end (accents and case do not matter).
+_GREETINGS = ("bonjour", "bonsoir", "madame", "monsieur", "mesdames", "cher ", "chere ")
+_SIGN_OFFS = ("cordialement", "salutations", "bien a vous", "merci", "respectueusement",
+              "bonne journee", "sinceres")
+#: Characters at the end of a message where the sign-off is looked for.
+_TAIL = 120
 
 
 def _plural(n: int, word: str) -> str:
@@ -66,6 +74,53 @@ def _password_missing(rule: Rule, pw: str) -> list[str]:
          "un caractère spécial (par exemple ! ? # @)"),
     ]
     return [label for ok, label in checks if not ok]
+
+
+def _plain(text: str) -> str:
+    """Lower-case, without accents, spaces collapsed: for looking up polite words."""
+    return " ".join(slug(text, sep=" ").split()) if text else ""
+
+
+def _taken(rule: Rule, value: Any, ctx: FieldContext) -> None:
+    """Refuse an e-mail address already taken, proposing free ones made from the name."""
+    listed = str(rule.value or "")
+    if ctx.persona is not None:
+        listed = fill_text(ctx.persona, listed)
+    taken = {a.casefold() for a in listed.replace(",", " ").split() if "@" in a}
+    if not isinstance(value, str) or value.casefold() not in taken:
+        return
+    domain = value.rsplit("@", 1)[1]
+    offers: list[str] = []
+    if ctx.persona is not None:
+        first = slug(ctx.persona.first_name, sep="-")
+        last = slug(ctx.persona.last_name, sep="-")
+        year = ctx.persona.birth.date.year
+        for local in (f"{first}.{last}{year}", f"{first}-{last}", f"{first[:1]}.{last}",
+                      f"{last}.{first}", f"{first}.{last}{year % 100:02d}"):
+            address = f"{local}@{domain}"
+            if address.casefold() not in taken and address not in offers:
+                offers.append(address)
+    shown = join_words(offers[:3]) if offers else "une autre adresse"
+    raise FieldError("taken", "Cette adresse est déjà prise. Adresses libres : "
+                     f"{shown}. Vous pouvez aussi en inventer une autre.",
+                     fill={"suggestions": shown})
+
+
+def _polite(name: str, text: str, ctx: FieldContext) -> None:
+    """Check the greeting at the start of a message, or the sign-off and name at its end."""
+    plain = _plain(text)
+    if name == "greeting":
+        if not plain.startswith(_GREETINGS):
+            raise FieldError("no_greeting")
+        return
+    tail = plain[-_TAIL:]
+    if not any(word in tail for word in _SIGN_OFFS):
+        raise FieldError("no_sign_off")
+    person = ctx.persona
+    if person is not None and not any(
+            _plain(n) in tail for n in (person.first_name, person.last_name)):
+        raise FieldError("no_sign_off", "Signez le message : écrivez votre prénom et votre "
+                         "nom à la fin, après la formule de politesse.")
 
 
 def _bound(spec: FieldSpec, rule: Rule, value: Any, ctx: FieldContext) -> None:
@@ -166,6 +221,10 @@ def check_rule(spec: FieldSpec, rule: Rule, p: Parsed, ctx: FieldContext) -> Non
             raise FieldError("not_same")
     elif name == "nir_not_temporary" and spec.kind == "nir" and is_temporary_nir(value):
         raise FieldError("temporary_number")
+    elif name == "not_taken" and spec.kind == "email":
+        _taken(rule, value, ctx)
+    elif name in ("greeting", "sign_off") and text is not None:
+        _polite(name, text, ctx)
     elif name in ("min_choices", "max_choices") and isinstance(value, list) and count:
         if name == "min_choices" and len(value) < count:
             raise FieldError("too_few_choices", f"Cochez au moins {_plural(count, 'case')}.")

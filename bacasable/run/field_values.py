@@ -264,7 +264,7 @@ def parse_value(spec: FieldSpec, raw: Any, ctx: FieldContext) -> Parsed:
     """
     kind = spec.kind
     if isinstance(raw, str) and len(raw) > MAX_CHARS:
-        raise FieldError("too_long" if kind in ("text", "password") else "format")
+        raise FieldError("too_long" if kind in ("text", "message", "password") else "format")
     if kind == "password":
         if not isinstance(raw, str):
             raise FieldError("format")

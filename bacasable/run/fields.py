@@ -58,6 +58,11 @@ _MESSAGES: dict[str, str] = {
     "too_few_choices": "Cochez plus de cases.",
     "too_many_choices": "Cochez moins de cases.",
     "wrong_code": "Ce n'est pas le bon code. Recopiez le code reçu par SMS ou par e-mail.",
+    "taken": "Cette adresse est déjà prise. Choisissez-en une autre.",
+    "no_greeting": "Commencez le message par une formule de politesse. "
+    "Par exemple : « Bonjour Madame, ».",
+    "no_sign_off": "Terminez le message par une formule de politesse et votre nom. "
+    "Par exemple : « Cordialement, » puis votre prénom et votre nom.",
     "wrong_document": "Ce n'est pas le bon document. Regardez le nom du document demandé.",
     "not_accepted": "Cochez la case pour accepter. Sans cela, vous ne pouvez pas continuer.",
     "personal_data": "Utilisez les informations de {first_name}. Elles sont sur ses documents.",
@@ -171,8 +176,12 @@ def _fail(
     name = _first_name(ctx)
     if warning:
         warning = (warning + _WARNING_END).replace("{first_name}", name)
-    return FieldResult(ok=False, error_kind=kind, message=message.replace("{first_name}", name),
-                       warning=warning)
+    for key, value in err.fill.items():
+        message = message.replace("{" + key + "}", value)
+    message = message.replace("{first_name}", name)
+    if ctx.persona is not None:
+        message = personas.fill_text(ctx.persona, message)
+    return FieldResult(ok=False, error_kind=kind, message=message, warning=warning)
 
 
 def _check(spec: FieldSpec, raw: Any, ctx: FieldContext) -> FieldResult:

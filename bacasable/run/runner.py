@@ -90,6 +90,8 @@ class Runner:
         self.messages: list[Message] = []
         self.codes: dict[str, str] = {}
         self.receipt_number: str | None = None
+        #: Whether the receipt shows its number as a QR code too.
+        self.receipt_qr = False
         self.cookies_pending = False
         self.warning: str | None = None
         self.status: Status = "running"
@@ -187,6 +189,7 @@ class Runner:
             self.cookies_pending = True
         elif event.kind == "receipt" and self.receipt_number is None:
             self.receipt_number = self._make_number(event.number_pattern or "####-####-##")
+            self.receipt_qr = event.qr
 
     def _make_number(self, pattern: str) -> str:
         letters = "ABCDEFGHJKLMNPRSTUVWXYZ"

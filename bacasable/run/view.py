@@ -88,27 +88,45 @@ def closing_words(summary: dict[str, Any]) -> dict[str, Any]:
     return {"title": "Bravo, vous avez réussi l'exercice !", "lines": lines}
 
 
-def password_rules(spec: FieldSpec) -> list[str]:
-    """Return the password rules of ``spec`` in plain French, to show before typing."""
-    out: list[str] = []
+def receipt_qr(number: str | None) -> str | None:
+    """Return the QR code of a receipt's number as an SVG data URI (drawn here, offline)."""
+    if not number:
+        return None
+    import segno  # only receipts that ask for it pay for the import
+
+    return segno.make(number, error="m", micro=False).svg_data_uri(scale=5, border=2)
+
+
+def password_checks(spec: FieldSpec) -> list[tuple[str, str]]:
+    """Return the password rules of ``spec``: each one's plain-French text and its check.
+
+    The check is what the page tests as the learner types, to tick the rule once met:
+    ``min:8``, ``max:20``, ``upper``, ``lower``, ``digit`` or ``special``.
+    """
+    out: list[tuple[str, str]] = []
     for rule in spec.rules:
         if rule.rule == "password_policy":
             length = rule.min_length or (rule.value if isinstance(rule.value, int) else None)
             if length:
-                out.append(f"au moins {length} caractères")
+                out.append((f"au moins {length} caractères", f"min:{length}"))
             if rule.upper:
-                out.append("au moins une lettre majuscule (A, B, C…)")
+                out.append(("au moins une lettre majuscule (A, B, C…)", "upper"))
             if rule.lower:
-                out.append("au moins une lettre minuscule (a, b, c…)")
+                out.append(("au moins une lettre minuscule (a, b, c…)", "lower"))
             if rule.digit:
-                out.append("au moins un chiffre (1, 2, 3…)")
+                out.append(("au moins un chiffre (1, 2, 3…)", "digit"))
             if rule.special:
-                out.append("au moins un caractère spécial (! ? # @ …)")
+                out.append(("au moins un caractère spécial (! ? # @ …)", "special"))
         elif rule.rule == "min_length" and isinstance(rule.value, int):
-            out.append(f"au moins {rule.value} caractères")
+            out.append((f"au moins {rule.value} caractères", f"min:{rule.value}"))
         elif rule.rule == "max_length" and isinstance(rule.value, int):
-            out.append(f"au plus {rule.value} caractères")
+            out.append((f"au plus {rule.value} caractères", f"max:{rule.value}"))
     return out
+
+
+def password_rules(spec: FieldSpec) -> list[str]:
+    """Return the password rules of ``spec`` in plain French, to show before typing."""
+    return [text for text, _ in password_checks(spec)]
 
 
 def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
@@ -141,7 +159,9 @@ def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
         "hints_count": len(spec.hints),
     }
     if spec.kind == "password":
-        view["rules"] = password_rules(spec)
+        checks = password_checks(spec)
+        view["rules"] = [text for text, _ in checks]
+        view["checks"] = [check for _, check in checks]
     if spec.kind == "upload":
         view["documents"] = [
             {"id": d.id, "title": d.title, "kind": DOCUMENT_LABELS.get(d.kind, d.kind)}
@@ -193,7 +213,8 @@ def screen_view(run: Runner) -> dict[str, Any]:
     if screen.role == "review":
         view["review"] = run.review()
     if screen.role == "receipt" or run.status == "finished":
-        view["receipt"] = {"number": run.receipt_number}
+        view["receipt"] = {"number": run.receipt_number,
+                           "qr": receipt_qr(run.receipt_number) if run.receipt_qr else None}
         view["summary"] = run.summary()
         view["closing"] = closing_words(view["summary"])
     return view

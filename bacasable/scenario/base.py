@@ -37,6 +37,7 @@ FieldKind = Literal[
     "consent",
     "code",
     "number",
+    "message",
 ]
 """Every kind of field the sandbox can show."""
 
@@ -62,6 +63,9 @@ RuleName = Literal[
     "nir_not_temporary",
     "min_choices",
     "max_choices",
+    "not_taken",
+    "greeting",
+    "sign_off",
 ]
 """The fixed vocabulary of validation rules: data, never code."""
 
@@ -91,6 +95,9 @@ ErrorKind = Literal[
     "wrong_code",
     "wrong_document",
     "not_accepted",
+    "taken",
+    "no_greeting",
+    "no_sign_off",
 ]
 """The kinds of error a field can report; the store keeps these, never the typed text."""
 

@@ -28,6 +28,7 @@ from .persona_schema import (
 )
 
 __all__ = [
+    "CATEGORY_LABELS",
     "CHOICE_KINDS",
     "DOCUMENT_LABELS",
     "GROUP_KINDS",
@@ -36,6 +37,7 @@ __all__ = [
     "Bank",
     "Birth",
     "Branch",
+    "Category",
     "Condition",
     "Document",
     "DocumentKind",
@@ -202,6 +204,8 @@ class ScreenEvent(_Model):
     after_seconds: int | None = Field(default=None, ge=5, le=3600)
     #: For receipt: the file number pattern, ``#`` for a digit, ``@`` for a letter.
     number_pattern: str | None = None
+    #: For receipt: also show the number as a QR code, to print or to photograph.
+    qr: bool = False
 
     @model_validator(mode="after")
     def _kind_needs(self) -> ScreenEvent:
@@ -255,6 +259,11 @@ class Screen(_Model):
             raise ValueError("deux événements de l'écran ont le même identifiant")
         return self
 
+
+Category = Literal["emploi", "caf", "sante", "impots", "papiers", "email"]
+#: The catalogue's groups, in the order a learner sees them, with their names.
+CATEGORY_LABELS = {"emploi": "Emploi", "caf": "CAF", "sante": "Santé", "impots": "Impôts",
+                   "papiers": "Papiers d'identité", "email": "E-mail"}
 
 Level = Literal["debutant", "intermediaire", "avance"]
 LEVEL_LABELS = {"debutant": "Débutant", "intermediaire": "Intermédiaire", "avance": "Avancé"}
@@ -331,6 +340,9 @@ class Scenario(_Model):
     summary: Text
     duration_minutes: int = Field(ge=5, le=240)
     level: Level
+    #: The catalogue's group the learner finds it in: emploi, caf, sante, impots, papiers, email
+    #: (none: « Autres exercices », after the others).
+    category: Category | None = None
     #: Competences of the public framework practised overall.
     skills: list[Annotated[str, StringConstraints(pattern=r"^[1-5]\.[1-4]$")]] = Field(
         default_factory=list

@@ -42,6 +42,9 @@ ERROR_WORDS: dict[str, str] = {
     "wrong_code": "mauvais code",
     "wrong_document": "mauvais document",
     "not_accepted": "case pas cochée",
+    "taken": "adresse déjà prise",
+    "no_greeting": "pas de formule pour commencer",
+    "no_sign_off": "pas de formule pour finir",
     "personal_data": "vraie donnée personnelle",
 }
 

@@ -48,6 +48,7 @@ _HOW = {
     "upload": "Ici, choisissez le bon document : « {label} »",
     "code": "Ici, tapez le code reçu : « {label} »",
     "password": "Ici, tapez le mot de passe : « {label} »",
+    "message": "Ici, écrivez le message : « {label} »",
 }
 
 

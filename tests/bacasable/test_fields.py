@@ -992,3 +992,61 @@ def test_a_temporary_number_gets_its_real_reason_before_anything_else():
     result = check("nir", temporary, rules=[Rule(rule="nir_not_temporary")],
                    expected=Expected(persona="nir"))
     assert result.error_kind == "temporary_number" and result.warning
+
+
+# --- choosing an e-mail address, writing to an employer --------------------------------------
+
+
+def test_a_taken_address_is_refused_with_free_ones_made_from_the_name():
+    taken = spec("email", rules=[Rule(rule="not_taken", value="lea.martin@exemple.fr")])
+    result = check_field(taken, "Lea.Martin@exemple.fr", CTX)
+    assert_error(result, "taken")
+    assert "lea.martin-dupre1985@exemple.fr" in result.message
+    assert "lea-martin-dupre@exemple.fr" in result.message
+    assert check_field(taken, "lea.martin1985@exemple.fr", CTX).ok
+
+
+def test_the_taken_list_comes_from_the_persona_and_fills_the_scenario_message():
+    situation = {"messagerie": {"prise": "lea@exemple.fr lea.m@exemple.fr"}}
+    persona = PERSONA.model_copy(update={"situation": situation})
+    ctx = FieldContext(persona=persona, today=TODAY)
+    taken = spec("email", rules=[Rule(rule="not_taken", value="{situation.messagerie.prise}")],
+                 errors={"taken": "Déjà prise. Le site propose : {suggestions}."})
+    result = check_field(taken, "lea.m@exemple.fr", ctx)
+    assert_error(result, "taken")
+    assert result.message.startswith("Déjà prise. Le site propose : lea.martin-dupre1985@")
+    assert "{" not in result.message
+    assert check_field(taken, "lea.martin@exemple.fr", ctx).ok
+
+
+POLITE = "Bonjour Madame,\n\nVoici mon CV.\n\nCordialement,\nLéa Martin-Dupré"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (POLITE, None),
+    ("Madame, Monsieur, voici mon CV. Bien à vous. Léa", None),
+    ("Voici mon CV. Cordialement, Léa", "no_greeting"),
+    ("Bonjour, voici mon CV.", "no_sign_off"),
+    ("Bonjour, voici mon CV. Cordialement.", "no_sign_off"),
+])
+def test_a_message_begins_and_ends_politely(body, error):
+    message = spec("message", rules=[Rule(rule="greeting"), Rule(rule="sign_off")])
+    result = check_field(message, body, CTX)
+    if error is None:
+        assert result.ok
+    else:
+        assert_error(result, error)
+        assert body not in result.message
+
+
+def test_the_sign_off_needs_the_name_and_says_so():
+    message = spec("message", rules=[Rule(rule="sign_off")])
+    result = check_field(message, "Bonjour, voici mon CV. Cordialement.", CTX)
+    assert "prénom et votre nom" in result.message
+
+
+def test_autoplay_writes_a_polite_signed_message():
+    from bacasable.run.autoplay import polite_message
+
+    message = spec("message", rules=[Rule(rule="greeting"), Rule(rule="sign_off")])
+    assert check_field(message, polite_message("Léa", "Martin-Dupré"), CTX).ok

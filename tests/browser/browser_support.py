@@ -27,7 +27,7 @@ from bacasable.personas.derived import documents
 from bacasable.run.autoplay import answers_for_screen
 from bacasable.run.runner import Runner
 from bacasable.scenario.loader import Catalogue, load_catalogue
-from bacasable.scenario.schema import FieldSpec, Screen
+from bacasable.scenario.schema import CATEGORY_LABELS, FieldSpec, Scenario, Screen
 from bacasable.server.serve import learner_url, start_server, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ PAGE_TIMEOUT_MS = 60_000
 #: A screen change or a check: one widget round trip, slow when the machine is busy.
 STEP_TIMEOUT_MS = 20_000
 
-TEXT_KINDS = {"text", "password", "email", "phone", "nir", "iban", "amount", "number", "code"}
+TEXT_KINDS = {"text", "password", "email", "phone", "nir", "iban", "amount", "number", "code", "message"}
 SIMULATION_TITLE = "Simulation — rien n'est envoyé"
 
 
@@ -175,6 +175,22 @@ def label_name(text: str) -> re.Pattern[str]:
 
 def screen_heading(page: Page, title: str) -> Locator:
     return page.get_by_role("heading", level=1, name=title, exact=True)
+
+
+def theme_button(page: Page, scenario: Scenario) -> Locator:
+    """The catalogue's button of the scenario's theme (absent when the list is not grouped)."""
+    label = CATEGORY_LABELS.get(scenario.category or "", "Autres exercices")
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(label)} \d+ exercices?$"))
+
+
+def start_button(page: Page, scenario: Scenario) -> Locator:
+    """The « Commencer » button of a scenario's card, its theme opened first if there are themes."""
+    start = page.get_by_role("button", name=f"Commencer : {scenario.title}", exact=True)
+    theme = theme_button(page, scenario)
+    expect(start.or_(theme).first).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    if theme.count() and theme.get_attribute("aria-expanded") != "true":
+        theme.click()
+    return start
 
 
 def option(group: Locator, role: str, label: str) -> Locator:
@@ -647,7 +663,7 @@ def visit_every_state(page: Page, workbook: Workbook, learner: Learner, check) -
 
     scenario, persona = learner.scenario, learner.persona
     open_learner_page(page, workbook)
-    start = page.get_by_role("button", name=f"Commencer : {scenario.title}", exact=True)
+    start = start_button(page, scenario)
     expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
     at("catalogue", arrival=True)
     if len(scenario.personas) > 1:

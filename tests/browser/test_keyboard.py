@@ -16,6 +16,7 @@ from browser_support import (
     catalogue,
     open_learner_page,
     screen_heading,
+    theme_button,
 )
 from playwright.sync_api import expect
 
@@ -40,8 +41,15 @@ def test_complete_a_scenario_with_the_keyboard_alone(page, workbook, scenario_id
     open_learner_page(page, workbook)
     start = page.get_by_role("button", name=re.compile(
         r"^Commencer : " + re.escape(cat.scenarios[scenario_id].title) + "$"))
-    expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
+    theme = theme_button(page, cat.scenarios[scenario_id])
+    expect(theme.or_(start).first).to_be_visible(timeout=STEP_TIMEOUT_MS)
     page.evaluate(COUNT_POINTER_EVENTS)
+    # With themes, the learner first opens the exercise's theme: its title gets focus.
+    if theme.count():
+        learner.press_button(theme)
+        expect(page.get_by_role("heading", level=2, name=theme.locator(".bas-theme-name")
+                                .inner_text(), exact=True)).to_be_focused()
+    expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
 
     # The persona chosen by default is the first one: Tab to "Commencer", Enter.
     learner.press_button(start)

@@ -27,6 +27,7 @@ from browser_support import (
     Learner,
     catalogue,
     open_learner_page,
+    start_button,
     wait_for,
 )
 from playwright.sync_api import Locator, Page, expect
@@ -117,9 +118,10 @@ def join(page: Page, workbook, code: str, pseudonym: str) -> None:
 
 def start_exercise(learner: Learner) -> None:
     page, scenario = learner.page, learner.scenario
+    start = start_button(page, scenario)
     card = page.get_by_role("article", name=scenario.title, exact=True)
     card.get_by_role("radio", name=re.compile("^" + re.escape(learner.persona.first_name))).check()
-    page.get_by_role("button", name=f"Commencer : {scenario.title}", exact=True).click()
+    start.click()
     learner.wait_screen()
 
 

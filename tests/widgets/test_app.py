@@ -211,3 +211,16 @@ def test_catalogue_is_loaded_here_when_the_child_fails(monkeypatch, tmp_path):
     expected = bacasable.scenario.loader.load_catalogue([BUILTIN_SCENARIOS])
     assert problem == "" and catalogue.trees == {} and not catalogue.keeps_trees
     assert catalogue.scenarios == expected.scenarios and catalogue.personas == expected.personas
+
+
+def test_cards_are_grouped_by_theme_in_the_catalogue_order_with_their_competences(
+        catalogue, w_scenario):
+    catalogue.scenarios["impots"] = w_scenario.model_copy(
+        update={"id": "impots", "title": "A", "category": "impots", "skills": ["4.1", "2.4"]})
+    catalogue.scenarios["emploi"] = w_scenario.model_copy(
+        update={"id": "emploi", "title": "Z", "category": "emploi"})
+    cards, _ = scenario_cards(catalogue)
+    assert [(c["id"], c["category_label"]) for c in cards] == [
+        ("emploi", "Emploi"), ("impots", "Impôts"), ("essai", "Autres exercices")]
+    assert cards[1]["skills"] == ["2.4 S'insérer dans le monde numérique",
+                                  "4.1 Sécuriser l'environnement numérique"]

@@ -8,8 +8,9 @@ from typing import Any
 import traitlets
 
 from bacasable.common import config
+from bacasable.scenario.framework import FRAMEWORK, skill_order
 from bacasable.scenario.loader import Catalogue
-from bacasable.scenario.schema import LEVEL_LABELS
+from bacasable.scenario.schema import CATEGORY_LABELS, LEVEL_LABELS
 from widgets.common.base import ActionWidget, log, module
 
 #: Told to the learner when some scenario file could not be read (details go to the log).
@@ -20,6 +21,9 @@ BROKEN_MESSAGE_MANY = "{n} exercices n'ont pas pu être chargés. Prévenez l'an
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
+
+#: The group of the exercises that name none, shown last.
+OTHER_CATEGORY = ("autres", "Autres exercices")
 
 #: Where an exercise comes from, as the cards say it.
 ORIGIN_BUILTIN = "Exercice fourni"
@@ -78,8 +82,10 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
     cards : list of dict
         ``id``, ``title``, ``service``, ``summary``, ``duration`` ("30 min"), ``level``
         ("Débutant"), the origin of :func:`scenario_origin` (``local``, ``folder``,
-        ``origin``, ``overrides``) and ``personas`` (``id``, ``first_name``, ``story``) of
-        each scenario that has at least one known persona, sorted by level then title.
+        ``origin``, ``overrides``), ``category``, ``category_label`` and ``category_rank``
+        (the catalogue's group), ``skills`` ("2.4 S'insérer…") and ``personas`` (``id``,
+        ``first_name``, ``story``) of each scenario that has at least one known persona,
+        sorted by group, level, then title.
     broken : int
         Scenario files with errors plus scenarios with no known persona.
     """
@@ -88,6 +94,7 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
     loaded_files = {str(p) for p in catalogue.sources.values()}
     broken = len(broken_files - loaded_files)
     order = list(LEVEL_LABELS)
+    groups = list(CATEGORY_LABELS)
     cards = []
     for scenario in catalogue.scenarios.values():
         personas = [catalogue.personas[p] for p in scenario.personas if p in catalogue.personas]
@@ -103,13 +110,19 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
             "duration": f"{scenario.duration_minutes} min",
             "level": LEVEL_LABELS.get(scenario.level, scenario.level),
             "level_rank": order.index(scenario.level) if scenario.level in order else 99,
+            "category": scenario.category or OTHER_CATEGORY[0],
+            "category_label": CATEGORY_LABELS.get(scenario.category or "", OTHER_CATEGORY[1]),
+            "category_rank": groups.index(scenario.category) if scenario.category else 99,
+            "skills": [f"{code} {FRAMEWORK[code]}" for code in sorted(scenario.skills,
+                                                                      key=skill_order)
+                       if code in FRAMEWORK],
             **scenario_origin(catalogue, scenario.id),
             "personas": [
                 {"id": p.id, "first_name": p.first_name, "story": _first_line(p.story)}
                 for p in personas
             ],
         })
-    cards.sort(key=lambda c: (c["level_rank"], c["title"]))
+    cards.sort(key=lambda c: (c["category_rank"], c["level_rank"], c["title"]))
     return cards, broken
 
 

@@ -43,7 +43,9 @@ function closing(view, send) {
   const parts = [];
   if (view.screen.role === "receipt" || receipt.number) {
     parts.push(box("success", "Votre démarche est terminée.",
-      receipt.number ? h("p", {}, "Votre numéro de dossier : ", h("strong", { class: "bas-number" }, receipt.number)) : null));
+      receipt.number ? h("p", {}, "Votre numéro de dossier : ", h("strong", { class: "bas-number" }, receipt.number)) : null,
+      receipt.qr ? h("img", { class: "bas-receipt-qr", src: receipt.qr, width: 160, height: 160,
+        alt: `QR code du numéro ${receipt.number}. Notez le numéro ou imprimez cette page.` }) : null));
   }
   for (const paragraph of view.screen.body || []) parts.push(h("p", {}, paragraph));
   const close = ui.closing;

@@ -53,14 +53,45 @@ function describers(field, base, view) {
     out.push(h("p", { class: "bas-help", id: `${base}-help` }, help));
   }
   if (field.kind === "password" && Array.isArray(field.rules) && field.rules.length) {
-    out.push(h("div", { class: "bas-help", id: `${base}-rules` },
+    const checks = field.checks || [];
+    out.push(h("div", { class: "bas-help bas-rules", id: `${base}-rules` },
       h("p", {}, "Le mot de passe doit contenir :"),
-      h("ul", {}, field.rules.map((rule) => h("li", {}, rule)))));
+      h("ul", {}, field.rules.map((rule, i) => h("li", { "data-check": checks[i] || null },
+        h("span", { class: "bas-rule-mark", "aria-hidden": "true" }), rule,
+        h("span", { class: "bas-sr bas-rule-state" }))))));
   }
   if (field.kind === "consent" && field.statement) {
     out.push(h("p", { class: "bas-statement", id: `${base}-statement` }, field.statement));
   }
   return out;
+}
+
+/** Whether a password meets one rule of the list ("min:8", "upper"…). */
+function meets(check, value) {
+  const [name, arg] = String(check).split(":");
+  switch (name) {
+    case "min": return value.length >= Number(arg);
+    case "max": return value.length > 0 && value.length <= Number(arg);
+    case "upper": return /\p{Lu}/u.test(value);
+    case "lower": return /\p{Ll}/u.test(value);
+    case "digit": return /\p{Nd}/u.test(value);
+    case "special": return /[^\p{L}\p{Nd}\s]/u.test(value);
+    default: return false;
+  }
+}
+
+/** Tick each rule of a password as it is met; screen readers hear « (respecté) » on the list. */
+function watchRules(input, rules) {
+  const update = () => {
+    for (const li of rules.querySelectorAll("li[data-check]")) {
+      const ok = meets(li.dataset.check, input.value);
+      li.classList.toggle("bas-rule--met", ok);
+      li.querySelector(".bas-rule-mark").textContent = ok ? "✓" : "•";
+      li.querySelector(".bas-rule-state").textContent = ok ? " (respecté)" : "";
+    }
+  };
+  input.addEventListener("input", update);
+  update();
 }
 
 function textInput(field, base, described) {
@@ -110,6 +141,13 @@ function singleField(field, base, view) {
     },
     h("option", { value: "" }, "Choisissez dans la liste"),
     (field.options || []).map((o) => h("option", { value: o.value, selected: field.value === o.value }, o.label)));
+  } else if (field.kind === "message") {
+    control = h("textarea", {
+      id: base, name: base, class: "bas-input bas-textarea", rows: 8,
+      autocomplete: field.autocomplete || "off", spellcheck: "true",
+      "aria-required": field.required ? "true" : null, "data-describedby": described.join(" ") || null,
+    });
+    control.value = str(field.value);
   } else if (field.kind === "consent") {
     const box = h("input", {
       id: base, name: base, type: "checkbox", class: "bas-check-input", checked: field.value === true,
@@ -140,6 +178,8 @@ function singleField(field, base, view) {
         toggle.setAttribute("aria-pressed", String(show));
       });
       control = h("div", { class: "bas-password" }, input, toggle);
+      const rules = parts.find((p) => p.id === `${base}-rules`);
+      if (rules) watchRules(input, rules);
     }
   }
   return h("div", { class: "bas-field", id: `${base}-field`, "data-field": field.id },
@@ -271,7 +311,7 @@ function applyFieldError(root, field, base) {
     if (ids.length) described.setAttribute("aria-describedby", ids.join(" "));
     else described.removeAttribute("aria-describedby");
   }
-  for (const node of wrapper.querySelectorAll("input, select")) {
+  for (const node of wrapper.querySelectorAll("input, select, textarea")) {
     if (node.type === "radio") continue;
     if (message) node.setAttribute("aria-invalid", "true");
     else node.removeAttribute("aria-invalid");
@@ -282,7 +322,7 @@ function applyFieldError(root, field, base) {
 function clearField(root, base) {
   const wrapper = root.querySelector(`#${base}-field`);
   if (!wrapper) return;
-  for (const input of wrapper.querySelectorAll("input, select")) {
+  for (const input of wrapper.querySelectorAll("input, select, textarea")) {
     if (input.type === "radio" || input.type === "checkbox") input.checked = false;
     else input.value = "";
   }

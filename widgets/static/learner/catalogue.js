@@ -1,8 +1,12 @@
-// The list of exercises: a card per scenario, a persona to choose and a "Commencer" button.
+// The list of exercises: grouped by theme (a button per theme), a card per scenario, a persona
+// to choose and a "Commencer" button. A learner on a phone finds an exercise in two taps.
 
 let counter = 0;
 
-function card(s, id, send) {
+/** Fewer exercises than this, or one theme only: the cards are shown without the themes. */
+const GROUP_FROM = 5;
+
+function card(s, id, send, level) {
   const titleId = `${id}-title`;
   const name = `${id}-persona`;
   const personas = s.personas || [];
@@ -26,13 +30,14 @@ function card(s, id, send) {
   };
   node = h("li", { class: "bas-card" },
     h("article", { "aria-labelledby": titleId },
-      h("h2", { id: titleId, class: "bas-card-title" }, s.title),
+      h(`h${level}`, { id: titleId, class: "bas-card-title" }, s.title),
       h("p", { class: "bas-card-service" }, s.service),
       h("p", {}, s.summary),
       h("ul", { class: "bas-card-meta" },
         h("li", {}, `Durée : ${s.duration}`),
         h("li", {}, `Niveau : ${s.level}`),
-        s.origin ? h("li", { class: "bas-card-origin" }, s.origin + (s.overrides ? ` — ${s.overrides}` : "")) : null),
+        s.local ? h("li", { class: "bas-card-origin" }, s.origin + (s.overrides ? ` — ${s.overrides}` : "")) : null),
+      (s.skills || []).length ? h("p", { class: "bas-card-skills" }, `Compétences : ${s.skills.join(" ; ")}.`) : null,
       choice,
       h("button", { type: "button", class: "bas-button bas-button--primary", onclick: start },
         "Commencer", h("span", { class: "bas-sr" }, ` : ${s.title}`))));
@@ -46,7 +51,7 @@ export default {
     const title = h("h1", { id: `${id}-h1`, class: "bas-title", tabindex: "-1" }, "Choisissez un exercice");
     const message = h("div", { class: "bas-live", role: "status" });
     const problem = h("div", { class: "bas-live", role: "status" });
-    const list = h("ul", { class: "bas-cards" });
+    const list = h("div", { class: "bas-catalogue-list" });
     // A region landmark: Voilà renders widgets in its own shell, outside the page's <main>.
     const root = h("section", { class: "bas bas-catalogue", "aria-labelledby": `${id}-h1` },
       h("div", { class: "bas-notice", role: "note" },
@@ -58,10 +63,57 @@ export default {
     el.append(root);
     const send = (m) => model.send(m);
 
+    const flat = (scenarios) => h("ul", { class: "bas-cards" },
+      scenarios.map((s, i) => card(s, `${id}-${i}`, send, 2)));
+
+    // One button per theme opens its cards (and closes the others'); the cards' titles are h3.
+    const grouped = (scenarios) => {
+      const themes = [];
+      scenarios.forEach((s, i) => {
+        let theme = themes.find((t) => t.key === s.category);
+        if (!theme) themes.push(theme = { key: s.category, label: s.category_label, cards: [] });
+        theme.cards.push(card(s, `${id}-${i}`, send, 3));
+      });
+      const buttons = [];
+      const sections = themes.map((t, n) => {
+        const headingId = `${id}-theme-${n}`;
+        const heading = h("h2", { id: headingId, class: "bas-theme-title", tabindex: "-1" }, t.label);
+        const section = h("section", { class: "bas-theme", id: `${headingId}-cards`, "aria-labelledby": headingId, hidden: true },
+          heading, h("ul", { class: "bas-cards" }, t.cards));
+        const count = t.cards.length > 1 ? `${t.cards.length} exercices` : "1 exercice";
+        const button = h("button", {
+          type: "button", class: "bas-theme-button", "aria-expanded": "false", "aria-controls": section.id,
+        }, h("span", { class: "bas-theme-name" }, t.label), " ", h("span", { class: "bas-theme-count" }, count));
+        button.addEventListener("click", () => {
+          const open = button.getAttribute("aria-expanded") !== "true";
+          buttons.forEach((b, i) => {
+            b.setAttribute("aria-expanded", String(open && b === button));
+            sections[i].hidden = !(open && b === button);
+          });
+          if (open) {
+            section.scrollIntoView({ block: "start" });
+            heading.focus({ preventScroll: true });
+          }
+        });
+        buttons.push(button);
+        return section;
+      });
+      return [h("nav", { class: "bas-themes", "aria-labelledby": `${id}-themes` },
+        h("h2", { id: `${id}-themes`, class: "bas-themes-title" }, "Choisissez un thème"),
+        h("ul", { class: "bas-theme-list" }, buttons.map((b) => h("li", {}, b)))),
+      ...sections];
+    };
+
     const drawCards = () => {
       const scenarios = model.get("scenarios") || [];
-      list.replaceChildren(...scenarios.map((s, i) => card(s, `${id}-${i}`, send)));
-      if (!scenarios.length) list.replaceChildren(h("li", {}, "Aucun exercice n'est disponible pour l'instant. Prévenez l'animateur."));
+      const themes = new Set(scenarios.map((s) => s.category));
+      if (!scenarios.length) {
+        list.replaceChildren(h("p", {}, "Aucun exercice n'est disponible pour l'instant. Prévenez l'animateur."));
+      } else if (scenarios.length < GROUP_FROM || themes.size < 2) {
+        list.replaceChildren(flat(scenarios));
+      } else {
+        list.replaceChildren(...grouped(scenarios));
+      }
     };
     const drawMessage = () => {
       const text = model.get("message");
