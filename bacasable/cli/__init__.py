@@ -17,6 +17,7 @@ from traitlets.config import Application
 from bacasable import __version__
 from bacasable.common.config import BacasableConfig
 
+from .attestation import AttestationCommand
 from .command import start_subcommand
 from .estimate import EstimateCommand
 from .reports import ReportCommand
@@ -58,6 +59,7 @@ class BacasableApp(Application):
         "export": (ExportCommand, ExportCommand.description),
         "import": (ImportCommand, ImportCommand.description),
         "report": (ReportCommand, ReportCommand.description),
+        "attestation": (AttestationCommand, AttestationCommand.description),
         "estimate": (EstimateCommand, EstimateCommand.description),
         "pin": (PinCommand, PinCommand.description),
         "db": (DbCommand, DbCommand.description),

@@ -28,8 +28,8 @@ body { font-family: "Atkinson Hyperlegible", Arial, sans-serif; font-size: 14pt;
 h1 { font-size: 20pt; margin: 0 0 .5rem; }
 h2 { font-size: 17pt; margin: 1rem 0 .5rem; }
 .notice { border: 2px solid #1d3f8f; background: #e9eef8; padding: .5rem .75rem; }
-.screen { break-after: page; page-break-after: always; padding-top: .5rem; }
-.screen:last-of-type { break-after: auto; page-break-after: auto; }
+.screen { padding-top: .5rem; }
+.screen.next { break-before: page; page-break-before: always; }
 .form { border: 2px solid #6b6b6b; border-radius: 6px; padding: .75rem 1rem; margin: .5rem 0; }
 .site { font-weight: bold; color: #4a4a4a; margin: 0 0 .5rem; }
 .field { margin: .5rem 0 .75rem; }
@@ -87,7 +87,9 @@ def _screen_html(walk: Walkthrough, index: int) -> str:
     screen = step.screen
     view = step.view["screen"]
     site = screen.service or walk.scenario.service
-    parts = [f'<section class="screen" id="ecran-{index + 1}" data-screen="{e(screen.id)}">',
+    # Each screen is a block of its own in the page: the break goes before every one but the first.
+    kind = "screen next" if index else "screen"
+    parts = [f'<section class="{kind}" id="ecran-{index + 1}" data-screen="{e(screen.id)}">',
              f"<h2>Écran {index + 1} sur {len(walk.steps)} : {e(view['title'])}</h2>",
              '<div class="form">', f'<p class="site">{e(site)}</p>']
     if view.get("intro"):

@@ -67,7 +67,10 @@ def test_header_notice_and_one_page_per_screen(nadia):
     assert SIMULATION_NOTICE in html.unescape(text)
     parsed = Parsed(text)
     assert [s["data-screen"] for s in parsed.sections] == walk.path
-    assert "break-after: page" in text and "page-break-after: always" in text
+    # A page break before every screen but the first (each screen is a block of its own).
+    assert ".screen.next { break-before: page; page-break-before: always; }" in text
+    assert ["next" in (s.get("class") or "").split() for s in parsed.sections] == [
+        i > 0 for i in range(len(walk.path))]
 
 
 def test_numbered_notes_match_the_numbered_fields(nadia):
@@ -101,7 +104,7 @@ def test_cli_writes_the_handout(tmp_path, capsys, monkeypatch):
 def test_write_handout_creates_the_folder(tmp_path, cat):
     scenario = cat.scenarios["france-travail-inscription"]
     path = write_handout(scenario, cat.personas["karim"], tmp_path / "a" / "b.html")
-    assert path.is_file() and path.read_text(encoding="utf-8").count('class="screen"') >= 10
+    assert path.is_file() and path.read_text(encoding="utf-8").count('<section class="screen') >= 10
 
 
 def _every_run():
