@@ -157,7 +157,7 @@ def missing_persona_paths(cat: Catalogue) -> list[Finding]:
 
 
 def field_without_help(cat: Catalogue) -> list[Finding]:
-    """Fields with no hint, or with no error message (warnings)."""
+    """Fields without two or three levels of hints, or with no error message (warnings)."""
     out = []
     for s in cat.scenarios.values():
         for si, screen in enumerate(s.screens):
@@ -166,8 +166,17 @@ def field_without_help(cat: Catalogue) -> list[Finding]:
                 if not spec.hints:
                     out.append(_finding(
                         cat, s.id, loc, f"le champ « {spec.id} » n'a pas d'indice (hints)",
-                        "Ajoutez « hints: » avec une ou deux phrases qui aident, "
+                        "Ajoutez « hints: » avec deux ou trois phrases qui aident, "
                         "de la plus douce à la plus claire.",
+                        "warning",
+                    ))
+                elif not 2 <= len(spec.hints) <= 3:
+                    out.append(_finding(
+                        cat, s.id, loc,
+                        f"le champ « {spec.id} » a {len(spec.hints)} indice(s) : "
+                        "il en faut deux ou trois",
+                        "Écrivez deux ou trois indices, du plus doux au plus clair : "
+                        "d'abord où chercher, puis quoi recopier.",
                         "warning",
                     ))
                 if not spec.errors:

@@ -17,10 +17,10 @@ TODAY = dt.date(2026, 11, 26)
 
 #: Rule → (the message it gives on bad.yaml, the line of bad.yaml it points at).
 EXPECTED = {
-    "unreachable_screens": ("l'écran « ville » n'est jamais atteint", 28),
-    "dangling_branches": ("écran cible inconnu : nulle-part", 27),
-    "missing_persona_paths": ("n'a pas de donnée « situation.inconnue »", 32),
-    "field_without_help": ("le champ « commune » n'a pas d'indice", 29),
+    "unreachable_screens": ("l'écran « ville » n'est jamais atteint", 29),
+    "dangling_branches": ("écran cible inconnu : nulle-part", 28),
+    "missing_persona_paths": ("n'a pas de donnée « situation.inconnue »", 33),
+    "field_without_help": ("le champ « commune » n'a pas d'indice", 30),
     "long_sentences": ("phrase trop longue (27 mots", 12),
     "persona_cannot_finish": ("reste bloqué à l'écran « identite » : prenom (too_short)", 14),
 }
@@ -117,7 +117,7 @@ def test_validate_reports_lint_findings_and_exits_1(capsys, monkeypatch):
         main(["validate", str(FIXTURES / "unreachable_screens" / "bad.yaml")])
     assert done.value.code == 1
     out = capsys.readouterr().out
-    assert "bad.yaml:28:5: erreur : l'écran « ville » n'est jamais atteint" in out
+    assert "bad.yaml:29:5: erreur : l'écran « ville » n'est jamais atteint" in out
     assert "→ Ajoutez un « goto: ville »" in out
     with pytest.raises(SystemExit) as done:
         main(["validate", str(FIXTURES / "long_sentences")])
@@ -159,3 +159,17 @@ def test_guide_worked_example_is_valid_and_karim_can_finish_it():
     run = Runner(scenario, cat.personas["karim"], seed=3, today=TODAY)
     result = play_through(run)
     assert result.finished, (result.stuck_on, result.errors)
+
+
+@pytest.mark.parametrize(("count", "found"), [(1, True), (2, False), (3, False), (4, True)])
+def test_every_field_has_two_or_three_levels_of_hints(count, found):
+    cat = load("field_without_help", "good.yaml")
+    scenario = next(iter(cat.scenarios.values()))
+    screens = list(scenario.screens)
+    spec = screens[0].fields[0]
+    hints = [f"Indice {n}." for n in range(1, count + 1)]
+    fields = [spec.model_copy(update={"hints": hints}), *screens[0].fields[1:]]
+    screens[0] = screens[0].model_copy(update={"fields": fields})
+    cat.scenarios[scenario.id] = scenario.model_copy(update={"screens": screens})
+    messages = [f.message for f in lint.field_without_help(cat)]
+    assert any(f"a {count} indice(s) : il en faut deux ou trois" in m for m in messages) is found
