@@ -446,3 +446,34 @@ def test_the_views_get_the_shared_helper_and_both_stylesheets():
         assert "function h(tag" in cls._esm
         assert ".bas-input" in cls._css and ".bas-tile" in cls._css
     assert console_module.POLL_SECONDS <= 0.5
+
+
+def test_attestations_are_sent_as_a_page_the_typed_name_kept_nowhere(store, clock, make_console,
+                                                                     caplog):
+    c = opened(make_console, store)
+    wid = start(c)["id"]
+    nadia = store.join(wid, "Nadia")
+    store.join(wid, "Marin")
+    run = store.start_attempt(nadia["id"], "essai", "nadia", 5)
+    store.record_events(run, [RunEvent("screen_entered", "essai", "contact",
+                                       at=clock.now.timestamp())], screen_index=1, screen_count=5)
+    c.poll_once()
+    sent = []
+    c.panel.deliver = lambda name, mime, data: sent.append((name, mime, data.decode()))
+
+    send(c.panel, {"action": "attestation", "to": "all", "name": ""})
+    name, mime, page = sent[-1]
+    assert (name, mime) == (f"attestations-atelier-{wid}.html", "text/html")
+    assert "Nadia" in page and "Marin" in page and "S'inscrire (essai)" in page
+    assert c.panel.status.startswith("Les attestations sont prêtes")
+
+    send(c.panel, {"action": "attestation", "to": str(nadia["id"]), "name": "Nadia Koné-Sylla"})
+    name, _, page = sent[-1]
+    assert name == f"attestations-atelier-{wid}-nadia.html"
+    assert "Nadia Koné-Sylla" in page and "Marin" not in page
+    kept = synced_text(c.panel) + synced_text(c.board) + caplog.text
+    kept += json.dumps([store.participants(wid), store.workshop(wid)], default=str)
+    assert "Koné" not in kept
+
+    send(c.panel, {"action": "attestation", "to": "999", "name": ""})
+    assert c.panel.error == "Cette personne n'est plus dans l'atelier."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bacasable.common.slugs import slug
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop.form import validate_workshop_form
@@ -31,6 +32,7 @@ MSG_NO_WORKSHOP = "Aucun atelier n'est ouvert dans la console."
 MSG_UNKNOWN_LEARNER = "Cette personne n'est plus dans l'atelier."
 MSG_UNKNOWN_SCREEN = "Choisissez un écran dans la liste."
 MSG_EMPTY_MESSAGE = "Écrivez le message à envoyer."
+MSG_ATTESTATIONS = "Les attestations sont prêtes : {name}. Ouvrez le fichier pour l'imprimer."
 
 
 class ConsoleActions:
@@ -226,6 +228,29 @@ class ConsoleActions:
         if self.watcher is not None and self.board is not None:
             self._show(self.watcher.observed(observation))
         self._tell(content, f"Observation enregistrée pour {learner[1]}.")
+
+    def _do_attestation(self, content: Action) -> None:
+        """Send the attestations of practice: everyone's, or one learner's under a typed name.
+
+        The name typed for printing goes into the page only: never into the store, the file's
+        name, the widgets' state or the log.
+        """
+        from bacasable.reports.attestation import AttestationError, attestation_page
+
+        workshop_id = self._require_workshop()
+        learner = self._learner(content.get("to"))
+        name = content.get("name") if isinstance(content.get("name"), str) else None
+        try:
+            page = attestation_page(self.store, workshop_id, self.catalogue,
+                                    participant_id=learner[0] if learner else None,
+                                    name=(name or "").strip() or None)
+        except AttestationError as error:
+            self._tell({}, error.message, error=True)
+            return
+        suffix = f"-{slug(learner[1], limit=30)}" if learner else ""
+        file_name = f"attestations-atelier-{workshop_id}{suffix}.html"
+        self.panel.deliver(file_name, "text/html", page.encode("utf-8"))
+        self._tell({}, MSG_ATTESTATIONS.format(name=file_name))
 
     def _do_close_ask(self, _content: Action) -> None:
         assert self.panel is not None

@@ -190,6 +190,10 @@ class ConsolePanel(ActionWidget):
         super().__init__(**kwargs)
         self.add_class("bas-widget")
 
+    def deliver(self, name: str, mime: str, data: bytes) -> None:
+        """Send a file to the browser (its bytes as the message's buffer): it is downloaded."""
+        self.send({"kind": "file", "name": name, "mime": mime}, buffers=[data])
+
     def say(self, status: str = "", error: str = "") -> None:
         """Show a result: a status, or an error (one replaces the other)."""
         self.status = "" if error else status

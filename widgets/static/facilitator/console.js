@@ -213,9 +213,36 @@ export default {
       h("div", { class: "bas-actions" },
         h("button", { type: "button", class: "bas-button bas-button--primary", onclick: () => send({ action: "close_confirm" }) }, "Oui, terminer l'atelier"),
         h("button", { type: "button", class: "bas-button bas-button--secondary", onclick: () => send({ action: "close_cancel" }) }, "Non, continuer")));
+    // Attestations of practice: the name typed here goes into the printed page only.
+    const attestTo = h("select", { id: `${id}-attest-to`, class: "bas-input bas-select" });
+    const attestToField = field(`${id}-attest-to`, "Pour qui ?", attestTo);
+    const attestName = h("input", { id: `${id}-attest-name`, class: "bas-input", type: "text", maxlength: "80", autocomplete: "off", spellcheck: "false" });
+    const attestNameField = field(`${id}-attest-name`, "Nom à imprimer (facultatif)", attestName,
+      "Pour une seule personne. Sinon, le pseudonyme est imprimé. Ce nom n'est pas gardé.");
+    const fileArea = h("div", {});
+    let fileUrl = null;
+    const attest = h("form", { class: "bas-console-control", novalidate: true, "aria-labelledby": `${id}-attest`,
+      onsubmit: (e) => {
+        e.preventDefault();
+        send({ action: "attestation", to: attestTo.value, name: attestTo.value === "all" ? "" : attestName.value });
+        attestName.value = "";
+      } },
+    h("h4", { id: `${id}-attest` }, "Attestations de participation"),
+    h("p", { class: "bas-help" }, "Une page par personne : les exercices faits et les compétences. Ce n'est pas une certification."),
+    attestToField.node, attestNameField.node,
+    h("button", { type: "submit", class: "bas-button bas-button--secondary" }, "Imprimer les attestations"),
+    fileArea);
+    const onFile = (msg, buffers) => {
+      if (!msg || msg.kind !== "file" || !buffers || !buffers.length) return;
+      if (fileUrl) URL.revokeObjectURL(fileUrl);
+      fileUrl = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "text/html" }));
+      const link = h("a", { href: fileUrl, download: msg.name, class: "bas-link" }, `Télécharger à nouveau : ${msg.name}`);
+      fileArea.replaceChildren(h("p", {}, "Le fichier est téléchargé. Sinon : ", link));
+      link.click();
+    };
     const ending = h("section", { class: "bas-console-section", "aria-labelledby": `${id}-end` },
       h("h3", { id: `${id}-end` }, "Fin de l'atelier"),
-      h("div", { class: "bas-actions" }, askClose, leave), confirmBox);
+      h("div", { class: "bas-actions" }, askClose, leave), confirmBox, attest);
 
     const workshop = h("div", { class: "bas-console-workshop", hidden: true },
       h("section", { class: "bas-console-section", "aria-labelledby": `${id}-w` }, wTitle, wMeta, wScenarios),
@@ -262,7 +289,10 @@ export default {
     const drawLearners = () => {
       fillSelect(messageTo, whom());
       fillSelect(hintTo, whom());
+      fillSelect(attestTo, whom().map((w) => (w.value === "all" ? { ...w, label: "Toutes les personnes" } : w)));
+      attestNameField.node.hidden = attestTo.value === "all";
     };
+    attestTo.addEventListener("change", () => { attestNameField.node.hidden = attestTo.value === "all"; });
     const drawScreens = () => {
       const screens = model.get("screens") || [];
       const groups = new Set(screens.map((s) => s.scenario));
@@ -343,10 +373,12 @@ export default {
       },
       "change:confirm_close": drawConfirm,
       "change:seq": drawMessages,
+      "msg:custom": onFile,
     };
     for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
     return () => {
       for (const [name, fn] of Object.entries(handlers)) model.off(name, fn);
+      if (fileUrl) URL.revokeObjectURL(fileUrl);
     };
   },
 };
