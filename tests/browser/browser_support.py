@@ -663,9 +663,11 @@ def visit_every_state(page: Page, workbook: Workbook, learner: Learner, check) -
 
     scenario, persona = learner.scenario, learner.persona
     open_learner_page(page, workbook)
+    start = page.get_by_role("button", name=f"Commencer : {scenario.title}", exact=True)
+    expect(start.or_(theme_button(page, scenario)).first).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    at("catalogue", arrival=True)
     start = start_button(page, scenario)
     expect(start).to_be_enabled(timeout=STEP_TIMEOUT_MS)
-    at("catalogue", arrival=True)
     if len(scenario.personas) > 1:
         card = page.get_by_role("article", name=scenario.title, exact=True)
         choice = card.get_by_role("radio", name=re.compile("^" + re.escape(persona.first_name)))

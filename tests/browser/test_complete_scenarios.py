@@ -20,6 +20,8 @@ from browser_support import (
 )
 from playwright.sync_api import expect
 
+from bacasable.run.fields import FieldContext, check_field
+
 pytestmark = pytest.mark.browser
 
 CATALOGUE = catalogue()
@@ -86,19 +88,69 @@ def make_code_mistake(learner: Learner) -> None:
     learner.play_screen()
 
 
+def make_taken_mistake(learner: Learner) -> None:
+    """On the screen choosing an e-mail address: one already taken, the free ones, then fixed."""
+    page = learner.page
+    spec = next(f for f in learner.screen.fields if any(r.rule == "not_taken" for r in f.rules))
+    rule = next(r for r in spec.rules if r.rule == "not_taken")
+    taken = learner.run.text(str(rule.value)).split()[0]
+    answers = learner.answers()
+    learner.refuse_cookies()
+    learner.fill_screen({spec.id: taken})
+    learner.continue_button().click()
+
+    # The error is tied to the field: the scenario's message, with the free addresses filled.
+    result = check_field(spec, taken, FieldContext(persona=learner.persona))
+    assert result.error_kind == "taken" and "{" not in result.message
+    field = learner.field(spec)
+    expect(field).to_have_attribute("aria-invalid", "true", timeout=STEP_TIMEOUT_MS)
+    message = f"Erreur : {result.message}"
+    expect(field).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    error = page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(message)
+    expect(field).to_have_value(taken)
+
+    # "J'ai besoin d'aide" on that field: the first hint, next to it.
+    field.click()
+    learner.form().get_by_role("button", name="J'ai besoin d'aide", exact=True).click()
+    hint = page.get_by_role("status").filter(has_text=learner.run.text(spec.hints[0]))
+    expect(hint).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(hint).to_contain_text(f"Indice 1 sur {len(spec.hints)}")
+
+    # Fixed with one of the free addresses: the next screen comes.
+    field.fill(answers[spec.id])
+    learner.submit(answers)
+    expect(field).to_have_count(0)
+
+
+def has_kind(scenario, kind: str) -> bool:
+    """Whether a field of the scenario is of this kind."""
+    return any(f.kind == kind for s in scenario.screens for f in s.fields)
+
+
+def has_rule(scenario, rule: str) -> bool:
+    """Whether a field of the scenario has this rule."""
+    return any(r.rule == rule for s in scenario.screens for f in s.fields for r in f.rules)
+
+
 @pytest.mark.parametrize(("scenario_id", "persona_id"), RUNS, ids=[f"{s}-{p}" for s, p in RUNS])
 def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
     learner = Learner(page, CATALOGUE, scenario_id, persona_id)
     open_learner_page(page, workbook, scenario=scenario_id, persona=persona_id)
     learner.wait_screen()
     mistakes = persona_id == FIRST[scenario_id]
-    nir_done = code_done = False
+    nir_done = code_done = taken_done = False
     while not learner.finished():
         expect(simulation_notice(page)).to_be_visible()
         kinds = {f.kind for f in learner.screen.fields}
+        rules = {r.rule for f in learner.screen.fields for r in f.rules}
         if mistakes and not nir_done and "nir" in kinds:
             make_nir_mistake(learner)
             nir_done = True
+        elif mistakes and not taken_done and "not_taken" in rules:
+            make_taken_mistake(learner)
+            taken_done = True
         elif mistakes and not code_done and "code" in kinds and scenario_id.startswith("caf"):
             make_code_mistake(learner)
             code_done = True
@@ -110,6 +162,10 @@ def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
            ).to_be_visible()
     assert learner.screens_seen == learner.run.history + [learner.run.current_id]
     if mistakes:
-        assert nir_done and (code_done or not scenario_id.startswith("caf"))
+        scenario = learner.scenario
+        assert nir_done or not has_kind(scenario, "nir")
+        assert taken_done or not has_rule(scenario, "not_taken")
+        assert nir_done or taken_done, "the first persona made no mistake"
+        assert code_done or not scenario_id.startswith("caf")
     assert page.record.requests, "no request recorded"
     assert not page.record.foreign_requests()
