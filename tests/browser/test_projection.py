@@ -8,6 +8,7 @@ toggle the highlight and the notes, and the handout is written into the data fol
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -36,15 +37,13 @@ CURRENT = """() => {
 }"""
 
 
-def test_projection_walkthrough_with_the_keyboard(open_page, workbook):
-    started = time.monotonic()
+def open_projection(open_page, workbook, viewport):
     store = Store(workbook.config.db_url)
     try:
         set_facilitator_pin(store, PIN)
     finally:
         store.close()
-    walk = Walkthrough(CATALOGUE.scenarios[SCENARIO], CATALOGUE.personas[PERSONA])
-    page = open_page(PROJECTOR)
+    page = open_page(viewport)
     page.goto(workbook.url().replace(LEARNER_NOTEBOOK, "projection.ipynb"),
               wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
 
@@ -55,6 +54,13 @@ def test_projection_walkthrough_with_the_keyboard(open_page, workbook):
     expect(page.get_by_role("heading", name="Projection pas à pas")).to_be_visible()
     pin.fill(PIN)
     pin.press("Enter")
+    return page
+
+
+def test_projection_walkthrough_with_the_keyboard(open_page, workbook):
+    started = time.monotonic()
+    walk = Walkthrough(CATALOGUE.scenarios[SCENARIO], CATALOGUE.personas[PERSONA])
+    page = open_projection(open_page, workbook, PROJECTOR)
 
     # Pick the scenario and the persona.
     expect(page.get_by_role("heading", name="Présenter une démarche pas à pas")).to_be_visible(
@@ -123,3 +129,61 @@ def test_projection_walkthrough_with_the_keyboard(open_page, workbook):
     handout = Path(workbook.config.data_dir) / "fiches" / name
     assert handout.is_file() and "Fiche pratique" in handout.read_text(encoding="utf-8")
     assert time.monotonic() - started < 90
+
+
+#: What the audience must never see: the facilitator's notes, controls and the room's errors.
+PRIVATE = ("Notes pour l'animateur", "Erreur fréquente", "Dans la salle", "Champ suivant")
+
+FITS = """() => {
+  const screen = document.querySelector('.bas-projection .bas-screen');
+  const r = screen.getBoundingClientRect();
+  const button = [...screen.querySelectorAll('button')].pop().getBoundingClientRect();
+  return {bottom: r.bottom, right: r.right, button: button.bottom,
+          width: innerWidth, height: innerHeight, sideways: document.documentElement.scrollWidth};
+}"""
+
+
+def test_the_audience_sees_only_the_site_scaled_to_fit(open_page, workbook):
+    page = open_projection(open_page, workbook, {"width": 1280, "height": 720})
+    page.get_by_label("Exercice", exact=True).select_option("ameli-compte")
+    page.get_by_role("button", name="Présenter", exact=True).click()
+    expect(page.locator(".bas-screen h1")).to_have_text("Créer mon compte ameli",
+                                                        timeout=STEP_TIMEOUT_MS)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for _ in range(2):  # to the identification screen: two fields, notes and a common error
+        page.keyboard.press("PageDown")
+    expect(page.locator(".bas-screen h1")).to_have_text("Mon identification",
+                                                        timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".bas-proj-notes")).to_be_visible()
+
+    # P: the site alone, full width, the whole form and its button on the wall.
+    page.keyboard.press("p")
+    toolbar = page.get_by_role("toolbar", name="Commandes de la présentation")
+    expect(toolbar).to_be_hidden(timeout=STEP_TIMEOUT_MS)
+    for text in PRIVATE:
+        found = page.get_by_text(text)
+        assert not any(found.nth(i).is_visible() for i in range(found.count())), text
+    box = page.evaluate(FITS)
+    assert box["bottom"] <= box["height"] and box["button"] <= box["height"], box
+    assert box["sideways"] <= box["width"], box
+    # The keys still move the presentation; Échap gives the panel back.
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".bas-proj-position")).to_have_text(re.compile("champ 1 sur 2"),
+                                                            timeout=STEP_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    expect(toolbar).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    # A second window mirrors the screen; the notes stay on the laptop.
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Ouvrir la vue du public (2e fenêtre)").click()
+    wall = opened.value
+    expect(wall.locator(".bas-screen h1")).to_have_text("Mon identification",
+                                                        timeout=STEP_TIMEOUT_MS)
+    expect(wall.locator(".bas-proj-current")).to_have_count(1)
+    for text in PRIVATE:
+        expect(wall.get_by_text(text)).to_have_count(0)
+    wall.keyboard.press("PageDown")
+    expect(wall.locator(".bas-screen h1")).to_have_text("Mes coordonnées bancaires",
+                                                        timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".bas-proj-position")).to_have_text(re.compile("^Écran 4 sur 9"))
+    expect(toolbar).to_be_visible()

@@ -6,6 +6,29 @@
 let counter = 0;
 
 const KEYS = new Set(["ArrowRight", "ArrowLeft", "PageDown", "PageUp", "h", "H", "n", "N"]);
+/** The smallest the audience's screen is scaled down to fit (below, it scrolls to the field). */
+const MIN_ZOOM = 0.5;
+
+/** Scale the learner's screen in ``view`` (a window) so that the whole form fits, width and height. */
+function fitScreen(view, screen) {
+  if (!screen) return;
+  screen.style.zoom = "1";
+  const width = screen.scrollWidth || 1;
+  const height = screen.scrollHeight || 1;
+  const zoom = Math.max(MIN_ZOOM, Math.min(1, view.innerWidth / width, (view.innerHeight - 16) / height));
+  screen.style.zoom = String(Math.floor(zoom * 100) / 100);
+}
+
+/** The values typed by the walkthrough live in the inputs' properties: copy them to a clone. */
+function copyValues(from, to) {
+  const a = from.querySelectorAll("input, select, textarea");
+  const b = to.querySelectorAll("input, select, textarea");
+  a.forEach((node, i) => {
+    if (!b[i]) return;
+    if (node.type === "checkbox" || node.type === "radio") b[i].checked = node.checked;
+    else b[i].value = node.value;
+  });
+}
 
 function box(kind, title, ...children) {
   return h("section", { class: `bas-box bas-box--${kind} bas-proj-box`, "aria-label": title },
@@ -85,6 +108,10 @@ export default {
         button("Écran suivant (Page ↓)", "next_screen"),
         dom.highlight, dom.notes,
         button("Plein écran (F)", "fullscreen"),
+        h("button", { type: "button", class: "bas-button bas-button--secondary bas-proj-button",
+          onclick: () => setPublic(true) }, "Vue du public ici (P, Échap pour revenir)"),
+        h("button", { type: "button", class: "bas-button bas-button--secondary bas-proj-button",
+          onclick: openWindow }, "Ouvrir la vue du public (2e fenêtre)"),
         button("Fiche pratique", "handout"),
         button("Changer d'exercice", "setup"));
       dom.info = h("div", { class: "bas-proj-info" });
@@ -154,11 +181,52 @@ export default {
       }
     };
 
+    // --- the audience's view: the learner's screen alone, scaled to fit ------------------------
+    // Here (the panel hidden: one screen duplicated on the wall) or in a second window that
+    // mirrors the screen (the laptop keeps the notes). Nothing of the panel goes to the wall.
+    let audience = null;
+    const setPublic = (on) => {
+      host().classList.toggle("bas-proj-public", on);
+      const screen = host().querySelector(".bas-screen");
+      if (on) fitScreen(window, screen);
+      else if (screen) screen.style.zoom = "";
+    };
+    const mirror = () => {
+      if (!audience || audience.closed) { audience = null; return; }
+      const screen = host().querySelector(".bas-screen");
+      const stage = audience.document.querySelector("main");
+      if (!screen || !stage) return;
+      const copy = screen.cloneNode(true);
+      copy.querySelectorAll("[id]").forEach((node) => node.removeAttribute("id"));
+      copyValues(screen, copy);
+      stage.replaceChildren(copy);
+      fitScreen(audience, copy);
+      const current = copy.querySelector(".bas-proj-current");
+      if (current && copy.style.zoom === String(MIN_ZOOM)) current.scrollIntoView({ block: "center" });
+    };
+    function openWindow() {
+      audience = window.open("", "bacasable-public", "popup,width=1280,height=720");
+      if (!audience) return;
+      const doc = audience.document;
+      doc.open();
+      doc.write('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Vue du public — simulation</title></head><body><main class="bas-projection bas-proj-public bas-proj-window"></main></body></html>');
+      doc.close();
+      for (const node of document.querySelectorAll('style, link[rel="stylesheet"]')) doc.head.append(node.cloneNode(true));
+      audience.addEventListener("keydown", onKey);
+      audience.addEventListener("resize", mirror);
+      mirror();
+    }
+
     let scheduled = false;
     const observer = new MutationObserver(() => {
       if (scheduled) return;
       scheduled = true;
-      requestAnimationFrame(() => { scheduled = false; applyHighlight(); });
+      requestAnimationFrame(() => {
+        scheduled = false;
+        applyHighlight();
+        if (host().classList.contains("bas-proj-public")) fitScreen(window, host().querySelector(".bas-screen"));
+        mirror();
+      });
     });
 
     const draw = () => {
@@ -173,6 +241,11 @@ export default {
       if (event.key === "f" || event.key === "F") {
         event.preventDefault();
         fullScreen();
+      } else if (event.key === "p" || event.key === "P") {
+        event.preventDefault();
+        setPublic(!host().classList.contains("bas-proj-public"));
+      } else if (event.key === "Escape" && host().classList.contains("bas-proj-public")) {
+        setPublic(false);
       } else if (KEYS.has(event.key)) {
         event.preventDefault();
         send({ action: "key", key: event.key });
@@ -193,6 +266,7 @@ export default {
       for (const name of changes) model.off(`change:${name}`, draw);
       document.removeEventListener("keydown", onKey);
       observer.disconnect();
+      if (audience && !audience.closed) audience.close();
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     };
   },
