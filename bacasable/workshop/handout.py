@@ -56,7 +56,8 @@ def _display(spec: FieldSpec, value: Any, walk: Walkthrough) -> str:
     """Return the persona's value as the form shows it, in plain text."""
     if value is None or value == "" or value == []:
         return ""
-    options = {o.value: o.label for o in spec.options}
+    # Option labels may hold the persona's values ({address.city}), as the learner's page fills.
+    options = {o.value: fill_text(walk.persona, o.label) for o in spec.options}
     if spec.kind == "password":
         return "•" * 10
     if spec.kind == "date" and isinstance(value, dict):

@@ -122,3 +122,23 @@ def test_every_exercise_and_persona_has_a_handout_of_its_path(cat, scenario_id, 
     for step in walk.steps:
         assert html.escape(step.screen.title, quote=False) in text
     assert "{" not in re.sub(r"<style.*?</style>", "", text, flags=re.S)  # every value filled
+
+
+def test_option_labels_get_the_persona_values_as_on_the_page(cat):
+    from bacasable.personas.derived import resolve
+
+    scenario = cat.scenarios["ameli-compte"]
+    screens = list(scenario.screens)
+    index = next(i for i, s in enumerate(screens) if s.id == "choix-connexion")
+    field = screens[index].fields[0]
+    options = [o.model_copy(update={"label": f"{o.label} à {{address.city}}"})
+               for o in field.options]
+    screens[index] = screens[index].model_copy(
+        update={"fields": [field.model_copy(update={"options": options})]})
+    persona = cat.personas["christine"]
+    changed = scenario.model_copy(update={"screens": screens})
+    walk = Walkthrough(changed, persona, today=dt.date(2026, 11, 26))
+    text = html.unescape(handout_html(changed, persona, walk))
+    assert f"Créer mon compte avec ma carte Vitale et mon RIB à {resolve(persona, 'address.city')}" \
+        in text
+    assert "{address.city}" not in text
