@@ -133,6 +133,26 @@ def _expected(spec: FieldSpec, ctx: FieldContext) -> Any:
 # --- personal data --------------------------------------------------------------------------
 
 
+def _persona_numbers(persona: Any) -> set[str]:
+    """The numéros fiscaux written in the persona's situation and papers: theirs, not real ones."""
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(persona.situation)
+    for document in persona.documents:
+        walk(dict(document.lines))
+    return {value for text in texts for kind, value in find_real_data(text) if kind == "nif"}
+
+
 def _foreign_data(spec: FieldSpec, p: Parsed, expected: Any, ctx: FieldContext) -> str | None:
     """Return the kind of a valid identifier typed that is not the persona's nor expected."""
     persona = ctx.persona
@@ -152,7 +172,8 @@ def _foreign_data(spec: FieldSpec, p: Parsed, expected: Any, ctx: FieldContext) 
         return None
     own: set[str] = set()
     if persona is not None:
-        own = {personas.nir(persona), personas.iban(persona), persona.phone}
+        own = {personas.nir(persona), personas.iban(persona), persona.phone,
+               *_persona_numbers(persona)}
         own.add("+33" + persona.phone[1:])
         if persona.email:
             own.add(persona.email.casefold())

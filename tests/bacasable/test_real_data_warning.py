@@ -81,3 +81,18 @@ def test_the_personas_own_numbers_and_fiction_addresses_are_no_real_data(persona
         run = Runner(_scenario(kind, field), persona, seed=1, today=dt.date(2026, 11, 26))
         result = run.check("champ", typed)
         assert result is not None and result.warning is None, typed
+
+
+def test_the_persona_s_own_numero_fiscal_in_another_field_is_no_real_data():
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.run.fields import FieldContext, check_field
+    from bacasable.scenario.loader import load_catalogue
+
+    cat = load_catalogue([BUILTIN_SCENARIOS])
+    sophie = cat.personas["sophie"]
+    own = sophie.situation["impots"]["numero_fiscal"]
+    access = next(f for s in cat.scenarios["impots-espace-particulier"].screens
+                  for f in s.fields if f.id == "numero-acces")
+    result = check_field(access, own, FieldContext(persona=sophie))
+    assert result.error_kind == "too_long" and result.warning is None
+    assert check_field(access, REAL_NIF, FieldContext(persona=sophie)).warning
