@@ -58,9 +58,13 @@ def schema_text(model: type[Scenario] | type[Persona] | type[Flow]) -> str:
 
 
 def target_folder(settings: BacasableConfig) -> Path:
-    """Return where new files go: the first ``BACASABLE_SCENARIOS`` folder, else scenarios/."""
-    dirs = settings.all_scenario_dirs()
-    return dirs[1] if len(dirs) > 1 else dirs[0]
+    """Return where new and changed files go; never the shipped ``scenarios/``.
+
+    The first ``BACASABLE_SCENARIOS`` folder (a network's shared one), else the trainers' own.
+    """
+    if settings.scenario_dirs:
+        return Path(settings.scenario_dirs[0]).expanduser()
+    return Path(settings.trainer_dir).expanduser()
 
 
 def _null(representer: Any, _data: None) -> Any:

@@ -73,14 +73,14 @@ class PersonaEditError(ScenarioFileError):
 
 
 def persona_folder(config: config_module.BacasableConfig | None = None) -> Path:
-    """Return where personas are saved: the first local scenario folder's ``personas/``.
+    """Return where personas are saved: ``personas/`` of the folder new files go to.
 
-    Without any ``BACASABLE_SCENARIOS`` folder, the built-in ``scenarios/personas/``.
+    The first ``BACASABLE_SCENARIOS`` folder, else the trainers' own
+    (:func:`bacasable.authoring.files.target_folder`): never the shipped ``scenarios/``.
     """
-    config = config or config_module.BacasableConfig()
-    dirs = [d for d in config.scenario_dirs if d.strip()]
-    base = Path(dirs[0]).expanduser() if dirs else config_module.BUILTIN_SCENARIOS
-    return base / "personas"
+    from .files import target_folder
+
+    return target_folder(config or config_module.BacasableConfig()) / "personas"
 
 
 def new_draft(sex: str = "F", age: int = 35, seed: int | None = None) -> dict[str, Any]:

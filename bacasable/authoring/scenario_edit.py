@@ -225,23 +225,30 @@ class ScenarioDocument:
 
     # --- saving -------------------------------------------------------------------------------
 
-    def save(self, known: Catalogue | None = None) -> Path:
+    def save(self, known: Catalogue | None = None, into: Path | None = None) -> Path:
         """Write the edited text back to the file; refuse, changing nothing, when it is broken.
 
         The text goes to a temporary file in the same folder, which is loaded with the schema
         before it replaces the file (:func:`os.replace`). A file changed by someone else since
-        it was opened is not replaced.
+        it was opened is not replaced. With ``into`` (another folder: the trainers' own, for a
+        shipped scenario), the file of the same name is written there and the opened one is
+        left as it is: the local one replaces it in the catalogue. The document then follows
+        the new file.
         """
+        if into is not None and Path(into).resolve() != self.path.parent.resolve():
+            target = Path(into) / self.path.name
+            self._check_unchanged()
+            errors = [f for f in self.findings(known) if f.severity == "error"]
+            if errors:
+                raise ScenarioFileError(_refusal(errors))
+            # findings() loaded the text with the schema: it is valid.
+            text = _with_modeline(self.dumps(), target, Scenario)
+            _write(target, text)
+            self.path, self.tree = target, _yaml().load(text)
+            self.original = target.read_text(encoding="utf-8")
+            return target
         text = self.dumps()
-        try:
-            on_disk = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            on_disk = None
-        if on_disk != self.original:
-            raise ScenarioFileError(
-                "Rien n'a été enregistré : le fichier a été modifié ailleurs depuis son "
-                "ouverture. Rouvrez le scénario, puis refaites vos modifications."
-            )
+        self._check_unchanged()
         errors = [f for f in self.findings(known) if f.severity == "error"]
         if errors:
             raise ScenarioFileError(_refusal(errors))
@@ -262,6 +269,17 @@ class ScenarioDocument:
             raise
         self.original = text
         return self.path
+
+    def _check_unchanged(self) -> None:
+        try:
+            on_disk = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            on_disk = None
+        if on_disk != self.original:
+            raise ScenarioFileError(
+                "Rien n'a été enregistré : le fichier a été modifié ailleurs depuis son "
+                "ouverture. Rouvrez le scénario, puis refaites vos modifications."
+            )
 
     def save_variant(self, new_id: str, folder: Path, known: Catalogue) -> Path:
         """Write the edited text as a new scenario ``new_id`` in ``folder``; return the file.

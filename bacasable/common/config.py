@@ -34,6 +34,13 @@ class BacasableConfig(Configurable):
         "for the same scenario id. Env: BACASABLE_SCENARIOS.",
     ).tag(config=True)
 
+    trainer_dir = Unicode(
+        help="The trainers' own folder: the editor saves there (a changed built-in exercise "
+        "becomes a local one that replaces it in the list; the shipped file is never "
+        "changed). Default: the folder « exercices » in the data folder. "
+        "Env: BACASABLE_TRAINER_DIR.",
+    ).tag(config=True)
+
     ip = Unicode("0.0.0.0", help="Address the workbook server listens on.").tag(config=True)
 
     port = Int(help="Port of the workbook server. Env: BACASABLE_PORT.").tag(config=True)
@@ -70,6 +77,10 @@ class BacasableConfig(Configurable):
         env = os.environ.get("BACASABLE_SCENARIOS", "")
         return [p for p in env.split(os.pathsep) if p.strip()]
 
+    @default("trainer_dir")
+    def _default_trainer_dir(self) -> str:
+        return os.environ.get("BACASABLE_TRAINER_DIR") or str(Path(self.data_dir) / "exercices")
+
     @default("port")
     def _default_port(self) -> int:
         try:
@@ -78,5 +89,13 @@ class BacasableConfig(Configurable):
             return 8866
 
     def all_scenario_dirs(self) -> list[Path]:
-        """Return the built-in scenario folder followed by the configured ones."""
-        return [BUILTIN_SCENARIOS, *(Path(p).expanduser() for p in self.scenario_dirs)]
+        """Return the built-in scenario folder, the configured ones, then the trainers' own.
+
+        The trainers' folder comes last (their changes win) and only once it exists: the
+        editor makes it on its first save.
+        """
+        dirs = [BUILTIN_SCENARIOS, *(Path(p).expanduser() for p in self.scenario_dirs)]
+        own = Path(self.trainer_dir).expanduser()
+        if own.is_dir() and own.resolve() not in {d.resolve() for d in dirs}:
+            dirs.append(own)
+        return dirs

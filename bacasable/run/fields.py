@@ -134,7 +134,7 @@ def _expected(spec: FieldSpec, ctx: FieldContext) -> Any:
 
 
 def _persona_numbers(persona: Any) -> set[str]:
-    """The numéros fiscaux written in the persona's situation and papers: theirs, not real ones."""
+    """Return the numéros fiscaux of the persona's situation and papers: theirs, not real."""
     texts: list[str] = []
 
     def walk(value: Any) -> None:

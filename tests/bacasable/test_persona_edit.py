@@ -23,8 +23,9 @@ from bacasable.scenario.loader import load_catalogue
 def test_persona_folder_prefers_the_first_local_folder(tmp_path):
     cfg = BacasableConfig(scenario_dirs=[str(tmp_path / "a"), str(tmp_path / "b")])
     assert persona_folder(cfg) == tmp_path / "a" / "personas"
-    assert persona_folder(BacasableConfig(scenario_dirs=[])) == (
-        config.BUILTIN_SCENARIOS / "personas")
+    own = BacasableConfig(scenario_dirs=[], data_dir=str(tmp_path / "data"))
+    assert persona_folder(own) == tmp_path / "data" / "exercices" / "personas"
+    assert config.BUILTIN_SCENARIOS not in persona_folder(own).parents
 
 
 def test_new_draft_uses_a_new_seed_each_time_and_checks_sex_and_age():

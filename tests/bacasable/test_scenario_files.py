@@ -82,14 +82,21 @@ def test_new_refuses_a_file_already_there(folder):
         copy_variant(cat, "caf-prime-activite", "libre", folder)
 
 
-def test_new_goes_to_scenarios_without_bacasable_scenarios(monkeypatch, tmp_path):
+def test_new_files_go_to_the_trainers_folder_never_to_the_shipped_one(monkeypatch, tmp_path):
     from bacasable.authoring.files import target_folder
     from bacasable.common.config import BacasableConfig
 
     monkeypatch.delenv("BACASABLE_SCENARIOS", raising=False)
-    assert target_folder(BacasableConfig()) == BUILTIN_SCENARIOS
-    monkeypatch.setenv("BACASABLE_SCENARIOS", str(tmp_path))
-    assert target_folder(BacasableConfig()) == tmp_path
+    monkeypatch.delenv("BACASABLE_TRAINER_DIR", raising=False)
+    monkeypatch.setenv("BACASABLE_DATA", str(tmp_path / "data"))
+    assert target_folder(BacasableConfig()) == tmp_path / "data" / "exercices"
+    # Loaded once it exists, last: the trainers' changes win.
+    assert BacasableConfig().all_scenario_dirs() == [BUILTIN_SCENARIOS]
+    (tmp_path / "data" / "exercices").mkdir(parents=True)
+    assert BacasableConfig().all_scenario_dirs() == [BUILTIN_SCENARIOS,
+                                                     tmp_path / "data" / "exercices"]
+    monkeypatch.setenv("BACASABLE_SCENARIOS", str(tmp_path / "reseau"))
+    assert target_folder(BacasableConfig()) == tmp_path / "reseau"
 
 
 # --- export and import ----------------------------------------------------------------------

@@ -284,3 +284,31 @@ def test_a_text_with_control_characters_is_refused_and_nothing_written(store, ma
     assert "Rien n'a été enregistré" in e.panel.error and path.read_bytes() == before
     send(e.panel, {"action": "variant", "id": "variante-controle"})
     assert not (folder / "variante-controle.yaml").exists()
+
+
+def test_a_shipped_exercise_is_saved_in_the_trainers_folder_never_in_scenarios(store, tmp_path):
+    from widgets.learner.catalogue import scenario_origin
+
+    shipped = SCENARIOS / f"{SCENARIO}.yaml"
+    before = shipped.read_bytes()
+    config = BacasableConfig(data_dir=str(tmp_path / "data"), scenario_dirs=[])
+    e = Editor(store, load_catalogue(config.all_scenario_dirs()), config=config, environ={})
+    try:
+        pin.set_pin(store, PIN)
+        send(e.gate, {"action": "check", "pin": PIN})
+        send(e.panel, {"action": "open", "scenario": SCENARIO})
+        send(e.panel, {"action": "set", "path": HINT, "value": "Relisez la fiche du personnage."})
+        send(e.panel, {"action": "save"})
+        local = tmp_path / "data" / "exercices" / f"{SCENARIO}.yaml"
+        assert not e.panel.error and "votre dossier" in e.panel.status
+        assert b"Relisez la fiche du personnage." in local.read_bytes()
+        assert shipped.read_bytes() == before
+        # The local copy now stands for the exercise, and the next save goes to it.
+        cat = load_catalogue(config.all_scenario_dirs())
+        assert scenario_origin(cat, SCENARIO)["overrides"] == "remplace l'exercice fourni"
+        send(e.panel, {"action": "set", "path": HINT, "value": "Regardez sa fiche."})
+        send(e.panel, {"action": "save"})
+        assert b"Regardez sa fiche." in local.read_bytes() and shipped.read_bytes() == before
+        assert not e.panel.changed
+    finally:
+        e.close()

@@ -23,6 +23,7 @@ import ipywidgets
 from bacasable.authoring.files import target_folder
 from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
 from bacasable.authoring.scenario_structure import field_list
+from bacasable.common.config import BUILTIN_SCENARIOS
 from bacasable.run.runner import Runner
 from bacasable.run.view import screen_view
 from widgets.common.pin_gate import GatedApp, guarded
@@ -36,6 +37,8 @@ MSG_UNKNOWN = "Ce scénario n'existe pas."
 MSG_NO_PREVIEW = "L'aperçu n'est pas à jour : le scénario modifié n'est pas valable."
 MSG_NO_PERSONA = "Aperçu impossible : aucun personnage de ce scénario n'est disponible."
 MSG_SAVED = "Modifications enregistrées dans {name}."
+MSG_SAVED_LOCAL = ("Modifications enregistrées dans votre dossier ({folder}). Cette version "
+                   "remplace l'exercice fourni dans la liste. Le fichier fourni n'a pas changé.")
 MSG_VARIANT = "Variante enregistrée : {name}. Elle apparaît dans la liste des scénarios."
 MSG_VALID = "Aucun problème trouvé."
 MSG_NOT_EDITABLE = "Ce texte ne se modifie pas ici."
@@ -221,7 +224,11 @@ class Editor(StructureEditing, GatedApp):
         """Save the edits into the scenario's file; a broken edit is refused."""
         assert self.panel is not None and self.doc is not None
         try:
-            path = self.doc.save(self.catalogue)
+            # A shipped exercise is saved in the trainers' folder: the copy replaces it in
+            # the list and an update of the workbook never meets a changed file.
+            shipped = self.doc.path.parent.resolve() == BUILTIN_SCENARIOS.resolve()
+            path = self.doc.save(self.catalogue,
+                                 into=target_folder(self.config) if shipped else None)
         except ScenarioFileError as exc:
             self.validate()
             self.panel.say(error=str(exc))
@@ -229,7 +236,8 @@ class Editor(StructureEditing, GatedApp):
         self.panel.changed = False
         self.panel.findings = []
         self.reload()
-        self.panel.say(status=MSG_SAVED.format(name=path.name))
+        self.panel.say(status=(MSG_SAVED_LOCAL.format(folder=path.parent) if shipped
+                               else MSG_SAVED.format(name=path.name)))
         return path
 
     def save_variant(self, new_id: str) -> Path | None:
