@@ -88,18 +88,36 @@ class PinCommand(StoreCommand):
             print("Nouveau code PIN de l'animateur" if change else
                   "Choisissez le code PIN de la console de l'animateur",
                   "(4 à 8 chiffres ; il ne s'affiche pas quand vous le tapez).")
-            try:
-                first = getpass.getpass("Code PIN : ")
-                second = getpass.getpass("Le même code, une seconde fois : ")
-            except (EOFError, KeyboardInterrupt):
-                self.fail("\nAucun code PIN n'a été enregistré.")
-            if first != second:
-                self.fail("Les deux codes ne sont pas identiques : aucun code PIN n'a été "
-                          "enregistré. Recommencez.")
+            first = self._ask_pin()
             with self.store_errors():
                 set_facilitator_pin(store, first)
         print("Le code PIN de l'animateur est " + ("changé." if change else "enregistré."))
         self.exit(0)
+
+
+    #: How many times a refused PIN is asked again before the command gives up.
+    tries = 3
+
+    def _ask_pin(self) -> str:
+        """Ask the PIN, refused at once when too easy, then the same again; return it."""
+        from bacasable.store import StoreError
+        from bacasable.workshop.pin import check_new_pin
+
+        for _ in range(self.tries):
+            try:
+                first = getpass.getpass("Code PIN : ")
+                try:
+                    check_new_pin(first)
+                except StoreError as error:
+                    print(f"{error.message} Choisissez-en un autre.", file=sys.stderr)
+                    continue
+                second = getpass.getpass("Le même code, une seconde fois : ")
+            except (EOFError, KeyboardInterrupt):
+                self.fail("\nAucun code PIN n'a été enregistré.")
+            if first == second:
+                return first
+            print("Les deux codes ne sont pas identiques. Recommencez.", file=sys.stderr)
+        self.fail("Aucun code PIN n'a été enregistré.")
 
 
 class DbUpgradeCommand(StoreCommand):

@@ -168,6 +168,20 @@ def verify_pin_hash(pin: str, encoded: str) -> bool:
     return hmac.compare_digest(key, expected)
 
 
+def check_new_pin(pin: object) -> str:
+    """Return ``pin`` if it may become the facilitator's PIN; StoreError (French) if not.
+
+    Parameters
+    ----------
+    pin
+        What was typed: 4 to 8 digits, not easy to guess (see :func:`is_weak`).
+    """
+    pin = _check_format(pin)
+    if is_weak(pin):
+        raise StoreError(MSG_WEAK)
+    return pin
+
+
 def set_pin(store: Store, pin: str) -> None:
     """Set (or change) the facilitator's PIN; every wrong try counted so far is forgotten.
 
@@ -183,10 +197,7 @@ def set_pin(store: Store, pin: str) -> None:
     StoreError
         With a French message when the PIN is not valid or too weak.
     """
-    pin = _check_format(pin)
-    if is_weak(pin):
-        raise StoreError(MSG_WEAK)
-    store.set_pin_hash(hash_pin(pin))
+    store.set_pin_hash(hash_pin(check_new_pin(pin)))
 
 
 def has_pin(store: Store) -> bool:

@@ -63,17 +63,35 @@ def test_pin_is_asked_twice_and_stored_hashed(monkeypatch, capsys, data_dir):
         assert pin.check_pin(store, "48273") and not pin.check_pin(store, "5931")
 
 
-@pytest.mark.parametrize(("first", "second", "message"), [
-    ("5931", "5932", "Les deux codes ne sont pas identiques"),
-    ("1234", "1234", "trop facile à deviner"),
-    ("12", "12", "Le code doit comporter de 4 à 8 chiffres."),
+@pytest.mark.parametrize(("typed_pins", "message"), [
+    (["5931", "5932"] * 3, "Les deux codes ne sont pas identiques"),
+    (["1234"] * 3, "trop facile à deviner"),
+    (["12"] * 3, "Le code doit comporter de 4 à 8 chiffres."),
 ])
-def test_pin_refused(monkeypatch, capsys, first, second, message):
-    typed(monkeypatch, first, second)
+def test_pin_refused_three_times(monkeypatch, capsys, typed_pins, message):
+    typed(monkeypatch, *typed_pins)
     assert run("pin") == 1
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count(message) == 3 and "Aucun code PIN n'a été enregistré." in err
     with open_store() as store:
         assert not pin.has_pin(store)
+
+
+def test_an_easy_pin_is_refused_at_once_and_asked_again(monkeypatch, capsys):
+    prompts = []
+    queue = ["1234", "5931", "5931"]
+
+    def fake(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return queue.pop(0)
+
+    monkeypatch.setattr("getpass.getpass", fake)
+    assert run("pin") == 0
+    out = capsys.readouterr()
+    assert "trop facile à deviner" in out.err and "Choisissez-en un autre." in out.err
+    assert prompts == ["Code PIN : ", "Code PIN : ", "Le même code, une seconde fois : "]
+    with open_store() as store:
+        assert pin.check_pin(store, "5931")
 
 
 def test_pin_interrupted(monkeypatch, capsys):
