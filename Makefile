@@ -1,24 +1,33 @@
 # Bac à sable — the two commands of the README, and a few more.
-#   make start   creates .venv if missing, installs, serves the workbook
-#   make test    installs the test needs (Python packages, Chromium, PostgreSQL, axe-core) and runs every test
+#   make start   creates .venv if missing, installs what serving needs, serves the workbook
+#   make test    installs the test needs (Python packages, Chromium, espeak-ng, PostgreSQL, axe-core) and runs every test
 #   make bench   prints the benchmark figures
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
+SERVE_STAMP := $(VENV)/.installed-serve
 STAMP := $(VENV)/.installed
 
 .PHONY: start test bench lint browser-deps postgres-deps clean
+
+# Serving needs the package alone; the tests add pytest, Playwright, psycopg, openfisca-france…
+$(SERVE_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installation de Bac à sable dans $(VENV)…"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e .
+	@touch $(SERVE_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(SERVE_STAMP)
 
-start: $(STAMP)
-	$(VENV)/bin/bacasable serve
+start: $(SERVE_STAMP)
+	@$(VENV)/bin/bacasable serve
 
 browser-deps: $(STAMP) node_modules/axe-core/axe.min.js
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -28,6 +37,14 @@ browser-deps: $(STAMP) node_modules/axe-core/axe.min.js
 	  else \
 	    echo "Chromium manque : installez le paquet Debian « chromium » (sudo apt-get install chromium)," \
 	         "ou donnez son chemin avec make test CHROMIUM=/chemin/vers/chromium."; exit 1; \
+	  fi; \
+	fi
+	@if ! command -v espeak-ng >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation d'espeak-ng (paquet Debian), pour la lecture à voix haute…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	  else \
+	    echo "espeak-ng manque : installez le paquet Debian « espeak-ng » (sudo apt-get install espeak-ng)."; exit 1; \
 	  fi; \
 	fi
 

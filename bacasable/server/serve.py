@@ -45,6 +45,7 @@ from bacasable.workshop.network import (
     wait_until_listening,
 )
 
+from .journal import JOURNAL_NAME, follow_log
 from .template import SHARE_DIR, TEMPLATE
 
 if TYPE_CHECKING:
@@ -191,7 +192,14 @@ def serve(
         return 1
 
     print(addresses_message(config.ip, port), flush=True)
-    process = start_server(config, root, port)
+    print(pin_sentence(config), flush=True)
+    journal = Path(config.data_dir) / JOURNAL_NAME
+    process = start_server(config, root, port, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                           errors="replace")
+    assert process.stdout is not None
+    follow_log(process.stdout, journal, lambda text: print(text, flush=True))
+    print(f"Le journal du serveur (en anglais, pour le dépannage) : {journal}", flush=True)
     if open_browser or config.open_browser:
         threading.Thread(target=_open_when_ready, args=(port,), daemon=True).start()
     previous = None
@@ -216,6 +224,23 @@ def serve(
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def pin_sentence(config: BacasableConfig) -> str:
+    """Say whether the facilitator's PIN is chosen (the console asks for one if not)."""
+    from bacasable.store import Store, StoreError
+    from bacasable.workshop.pin import has_pin
+
+    try:
+        with Store.from_config(config) as store:
+            chosen = has_pin(store)
+    except (StoreError, OSError):
+        return "Le code PIN n'a pas pu être vérifié : la console le demandera."
+    if chosen:
+        return ("Code PIN de l'animateur : choisi. La console, la projection et le bilan "
+                "le demandent.")
+    return ("Pas encore de code PIN : la console vous demandera d'en choisir un "
+            "(ou tapez « bacasable pin »).")
 
 
 def _open_when_ready(port: int) -> None:

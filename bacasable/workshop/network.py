@@ -101,11 +101,18 @@ def addresses_message(ip: str, port: int) -> str:
     """Return, in plain French, the addresses to open on this computer and on the Wi-Fi."""
     all_interfaces = ip in ("", "0.0.0.0", "::")
     local = "127.0.0.1" if all_interfaces else ip
-    lines = [f"Ouvrez {learner_url(local, port)} sur cet ordinateur."]
+    base = learner_url(local, port).rsplit("/", 1)[0]
+    lines = [f"Ouvrez {learner_url(local, port)} sur cet ordinateur.",
+             "Pages de l'animateur, sur cet ordinateur :",
+             f"  console : {base}/animateur.ipynb",
+             f"  projection : {base}/projection.ipynb",
+             f"  bilan : {base}/bilan.ipynb",
+             f"  formateur : {base}/formateur.ipynb"]
     if all_interfaces:
         lan = lan_addresses()
         if lan:
-            lines.append(f"Sur le Wi-Fi de l'atelier : {learner_url(lan[0], port)}")
+            lines.append(f"Pour les apprenants, sur le Wi-Fi de l'atelier : "
+                         f"{learner_url(lan[0], port)}")
             lines += [f"  ou : {learner_url(address, port)}" for address in lan[1:]]
         else:
             lines.append(

@@ -422,8 +422,49 @@ def test_addresses():
         assert not address.startswith(("127.", "169.254."))
     message = addresses_message("0.0.0.0", 8866)
     assert "Ouvrez http://127.0.0.1:8866/voila/render/atelier.ipynb sur cet ordinateur" in message
-    assert ("Sur le Wi-Fi de l'atelier : http://" in message) == bool(lan_addresses())
+    assert ("sur le Wi-Fi de l'atelier : http://" in message) == bool(lan_addresses())
     assert "Wi-Fi" not in addresses_message("127.0.0.1", 8866).split("\n")[0]
+    for page in ("console : http://127.0.0.1:8866/voila/render/animateur.ipynb",
+                 "projection : http://127.0.0.1:8866/voila/render/projection.ipynb",
+                 "bilan : http://127.0.0.1:8866/voila/render/bilan.ipynb"):
+        assert page in message
+
+
+def test_the_server_s_english_log_goes_to_a_file_and_errors_are_said_in_french(tmp_path):
+    import io
+
+    from bacasable.server.journal import follow_log
+
+    said: list[str] = []
+    lines = ["[BacasableVoila] Voilà is running at:\n", "[IPKernelApp] WARNING | Kernel is "
+             "running over TCP\n", "[IPKernelApp] ERROR | Exception in message handler:\n",
+             "Traceback (most recent call last):\n", "[BacasableVoila] ERROR | again\n"]
+    log = tmp_path / "data" / "journal-serveur.log"
+    follow_log(io.StringIO("".join(lines)), log, said.append, clock=lambda: 0.0).join(5)
+    assert log.read_text(encoding="utf-8") == "".join(lines)
+    assert said == [f"Un problème est noté dans le journal du serveur : {log}"]
+
+
+def test_serve_prints_french_only(tmp_path, monkeypatch, capsys):
+    from bacasable.server import serve as serve_module
+
+    class Done:
+        def __init__(self, *args, **kwargs):
+            import io
+            self.stdout = io.StringIO("[BacasableVoila] Voilà is running at:\nhttp://vm:1/\n")
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(serve_module, "start_server", lambda *a, **k: Done())
+    config = BacasableConfig(data_dir=str(tmp_path), ip="127.0.0.1",
+                             db_url=f"sqlite:///{tmp_path / 'bacasable.sqlite'}")
+    (tmp_path / "carnets").mkdir()
+    write_notebooks(tmp_path / "carnets")
+    assert serve(config, tmp_path / "carnets", port=free_port()) == 0
+    out = capsys.readouterr().out
+    assert "Voilà is running" not in out and "Pas encore de code PIN" in out
+    assert f"journal du serveur (en anglais, pour le dépannage) : {tmp_path}" in out
 
 
 def test_serve_refuses_a_folder_without_the_learner_notebook(tmp_path, capsys):
