@@ -18,7 +18,7 @@ from bacasable import __version__
 from bacasable.common.config import BacasableConfig
 
 from .attestation import AttestationCommand
-from .command import start_subcommand
+from .command import FrenchHelp, start_subcommand
 from .estimate import EstimateCommand
 from .reports import ReportCommand
 from .scenarios import (
@@ -42,7 +42,7 @@ from .store import (
 __all__ = ["BacasableApp", "main"]
 
 
-class BacasableApp(Application):
+class BacasableApp(FrenchHelp):
     """Bac à sable: practise French online procedures in a safe sandbox."""
 
     name = "bacasable"

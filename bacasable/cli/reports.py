@@ -51,10 +51,10 @@ class ReportCommand(StoreCommand):
     description = ("Écrit le bilan d'un atelier (code ou numéro) : " + USAGE + ". "
                    "Le compte rendu d'activité est en CSV, ou en Excel si le fichier finit "
                    "par .xlsx.")
-    html = Unicode("", help="HTML report written to this file.").tag(config=True)
-    csv = Unicode("", help="Folder where each table is written as a CSV file.").tag(config=True)
-    xlsx = Unicode("", help="Excel workbook written, a sheet per table.").tag(config=True)
-    activity = Unicode("", help="Activity report written (.csv, or .xlsx).").tag(config=True)
+    html = Unicode("", help="Rapport HTML écrit dans ce fichier.").tag(config=True)
+    csv = Unicode("", help="Dossier où chaque tableau est écrit en CSV.").tag(config=True)
+    xlsx = Unicode("", help="Classeur Excel écrit, une feuille par tableau.").tag(config=True)
+    activity = Unicode("", help="Compte rendu d'activité écrit (.csv ou .xlsx).").tag(config=True)
     aliases = {
         **ALIASES,
         "html": "ReportCommand.html",

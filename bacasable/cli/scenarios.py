@@ -82,7 +82,7 @@ class ServeCommand(Command):
 
     name = "bacasable serve"
     description = "Lance l'atelier : les notebooks servis par Voilà sur le réseau local."
-    open_browser = Bool(False, help="Open a browser on this machine.").tag(config=True)
+    open_browser = Bool(False, help="Ouvre un navigateur sur cet ordinateur.").tag(config=True)
     flags = {"open": ({"ServeCommand": {"open_browser": True}}, "Ouvre un navigateur.")}
 
     def start(self) -> None:
@@ -98,8 +98,8 @@ class SchemaCommand(Command):
     name = "bacasable schema"
     description = ("Affiche le schéma JSON des scénarios (ou des personas avec --personas), "
                    "ou l'écrit dans un fichier avec --output FICHIER.")
-    personas = Bool(False, help="The persona schema instead.").tag(config=True)
-    output = Unicode("", help="File written instead of printing.").tag(config=True)
+    personas = Bool(False, help="Le schéma des personas à la place.").tag(config=True)
+    output = Unicode("", help="Fichier écrit au lieu de l'affichage.").tag(config=True)
     flags = {"personas": ({"SchemaCommand": {"personas": True}}, "Schéma des personas.")}
     aliases = {**ALIASES, "output": "SchemaCommand.output"}
 
@@ -120,9 +120,9 @@ class DraftPersonaCommand(Command):
 
     name = "bacasable persona"
     description = "Propose un nouveau persona fictif (Faker, graine fixe) en YAML."
-    seed = Int(1, help="Faker seed: the same seed gives the same persona.").tag(config=True)
-    sex = Unicode("F", help="F or M.").tag(config=True)
-    age = Int(35, help="Age in years.").tag(config=True)
+    seed = Int(1, help="Graine de Faker : la même graine donne le même persona.").tag(config=True)
+    sex = Unicode("F", help="F ou M.").tag(config=True)
+    age = Int(35, help="Âge en années.").tag(config=True)
     aliases = {**ALIASES, "seed": "DraftPersonaCommand.seed", "sex": "DraftPersonaCommand.sex",
                "age": "DraftPersonaCommand.age"}
 
@@ -139,8 +139,10 @@ class HandoutCommand(Command):
     name = "bacasable handout"
     description = ("Écrit la fiche pratique imprimable d'un scénario (HTML), avec l'exemple d'un "
                    "persona : bacasable handout SCENARIO --persona ID --html FICHIER.")
-    persona = Unicode("", help="Persona id (default: the scenario's first).").tag(config=True)
-    html = Unicode("", help="HTML file written (default: fiche-SCENARIO-PERSONA.html).").tag(
+    persona = Unicode(
+        "", help="Identifiant du persona (par défaut : le premier du scénario)."
+    ).tag(config=True)
+    html = Unicode("", help="Fichier HTML écrit (par défaut : fiche-SCENARIO-PERSONA.html).").tag(
         config=True
     )
     aliases = {**ALIASES, "persona": "HandoutCommand.persona", "html": "HandoutCommand.html"}
@@ -175,8 +177,9 @@ class NewCommand(Command):
 
     name = "bacasable new"
     description = ("Copie un scénario pour l'adapter : bacasable new NOUVEL_ID --from ID. "
-                   "Le fichier va dans le premier dossier BACASABLE_SCENARIOS, sinon scenarios/.")
-    source = Unicode("", help="Id of the scenario copied.").tag(config=True)
+                   "Le fichier va dans le premier dossier BACASABLE_SCENARIOS, sinon dans votre "
+                   "dossier de formateur.")
+    source = Unicode("", help="Identifiant du scénario copié.").tag(config=True)
     aliases = {**ALIASES, "from": "NewCommand.source"}
 
     def start(self) -> None:
@@ -204,7 +207,7 @@ class ExportCommand(Command):
     name = "bacasable export"
     description = ("Écrit un scénario et ses personas dans un seul fichier à partager : "
                    "bacasable export ID --output FICHIER.yaml")
-    output = Unicode("", help="The bundle file written.").tag(config=True)
+    output = Unicode("", help="Fichier du paquet écrit.").tag(config=True)
     aliases = {**ALIASES, "output": "ExportCommand.output"}
 
     def start(self) -> None:
@@ -233,9 +236,9 @@ class ImportCommand(Command):
     name = "bacasable import"
     description = ("Importe un paquet écrit par « bacasable export » : bacasable import FICHIER "
                    "[--into DOSSIER] [--force]. Tout est vérifié avant d'écrire.")
-    into = Unicode("", help="Folder written (default: first BACASABLE_SCENARIOS folder, else "
-                   "scenarios/).").tag(config=True)
-    force = Bool(False, help="Replace existing files.").tag(config=True)
+    into = Unicode("", help="Dossier écrit (par défaut : le premier dossier BACASABLE_SCENARIOS, "
+                   "sinon votre dossier de formateur).").tag(config=True)
+    force = Bool(False, help="Remplace les fichiers existants.").tag(config=True)
     aliases = {**ALIASES, "into": "ImportCommand.into"}
     flags = {"force": ({"ImportCommand": {"force": True}}, "Remplace les fichiers existants.")}
 

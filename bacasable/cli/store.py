@@ -191,7 +191,8 @@ class PurgeCommand(StoreCommand):
         "participants et leurs résultats (ex. : bacasable purge --older-than 90d)."
     )
     older_than = Unicode(
-        "", help="Retention: workshops closed longer ago are deleted (90d, 12w…)."
+        "", help="Durée de conservation : les ateliers terminés depuis plus longtemps sont "
+        "supprimés (90d, 12w…)."
     ).tag(config=True)
     aliases = {**ALIASES, "older-than": "PurgeCommand.older_than"}
 
@@ -224,7 +225,7 @@ class ExportParticipantCommand(StoreCommand):
         "Exporte en JSON tout ce qui est enregistré sur un participant (droit d'accès), "
         "ex. : bacasable export-participant 12 --output marie.json"
     )
-    output = Unicode("", help="Write the JSON to this file instead of the screen.").tag(
+    output = Unicode("", help="Écrit le JSON dans ce fichier au lieu de l'écran.").tag(
         config=True
     )
     aliases = {**ALIASES, "output": "ExportParticipantCommand.output"}
@@ -255,7 +256,7 @@ class DeleteParticipantCommand(StoreCommand):
         "Supprime un participant et tout ce qui le concerne (droit à l'effacement), "
         "ex. : bacasable delete-participant 12"
     )
-    yes = Bool(False, help="Do not ask for confirmation.").tag(config=True)
+    yes = Bool(False, help="Ne demande pas de confirmation.").tag(config=True)
     flags = {
         "yes": ({"DeleteParticipantCommand": {"yes": True}}, "Ne demande pas de confirmation.")
     }

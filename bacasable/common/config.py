@@ -21,45 +21,48 @@ class BacasableConfig(Configurable):
     """
 
     data_dir = Unicode(
-        help="Folder for the workbook's data (the outcome store). Env: BACASABLE_DATA."
+        help="Dossier des données de l'atelier (la base des résultats). Variable : BACASABLE_DATA."
     ).tag(config=True)
 
     db_url = Unicode(
-        help="SQLAlchemy URL of the outcome store; default: SQLite in data_dir. Env: BACASABLE_DB."
+        help="Adresse SQLAlchemy de la base des résultats ; par défaut, SQLite dans le dossier des "
+        "données. Variable : BACASABLE_DB."
     ).tag(config=True)
 
     scenario_dirs = List(
         Unicode(),
-        help="Scenario folders after the built-in one; a later folder overrides an earlier one "
-        "for the same scenario id. Env: BACASABLE_SCENARIOS.",
+        help="Dossiers de scénarios après celui fourni ; un dossier plus loin dans la liste "
+        "remplace un scénario de même identifiant. Variable : BACASABLE_SCENARIOS.",
     ).tag(config=True)
 
     trainer_dir = Unicode(
-        help="The trainers' own folder: the editor saves there (a changed built-in exercise "
-        "becomes a local one that replaces it in the list; the shipped file is never "
-        "changed). Default: the folder « exercices » in the data folder. "
-        "Env: BACASABLE_TRAINER_DIR.",
+        help="Dossier du formateur : l'éditeur y enregistre (un exercice fourni modifié y "
+        "devient un exercice local qui le remplace dans la liste ; le fichier fourni ne "
+        "change jamais). Par défaut : « exercices » dans le dossier des données. "
+        "Variable : BACASABLE_TRAINER_DIR.",
     ).tag(config=True)
 
-    ip = Unicode("0.0.0.0", help="Address the workbook server listens on.").tag(config=True)
+    ip = Unicode(
+        "0.0.0.0", help="Adresse sur laquelle le serveur écoute (0.0.0.0 : tous les réseaux)."
+    ).tag(config=True)
 
-    port = Int(help="Port of the workbook server. Env: BACASABLE_PORT.").tag(config=True)
+    port = Int(help="Port du serveur. Variable : BACASABLE_PORT.").tag(config=True)
 
     preheat_kernels = Int(
-        2, help="Kernels kept started in advance for the learner's notebook (0: none)."
+        2, help="Noyaux démarrés à l'avance pour la page des apprenants (0 : aucun)."
     ).tag(config=True)
 
     cull_idle_timeout = Int(
         3600,
-        help="Seconds a learner's kernel may stay idle before it is shut down. At least one "
-        "hour, so that nobody who is reading is cut off.",
+        help="Secondes d'inactivité après lesquelles le noyau d'un apprenant est arrêté. "
+        "Une heure au moins : personne n'est coupé en pleine lecture.",
     ).tag(config=True)
 
-    cull_interval = Int(300, help="Seconds between two checks for idle kernels.").tag(
+    cull_interval = Int(300, help="Secondes entre deux recherches de noyaux inactifs.").tag(
         config=True
     )
 
-    open_browser = Bool(False, help="Open a browser on start.").tag(config=True)
+    open_browser = Bool(False, help="Ouvre un navigateur au démarrage.").tag(config=True)
 
     @default("data_dir")
     def _default_data_dir(self) -> str:

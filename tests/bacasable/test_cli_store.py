@@ -205,3 +205,20 @@ def test_delete_participant(capsys):
     assert run("delete-participant", str(ids["marie"])) == 1
     assert "Cette personne n'est pas (ou plus) enregistrée." in capsys.readouterr().err
     assert run("delete-participant") == 2
+
+
+#: Words of traitlets' own English help that must not reach a facilitator.
+ENGLISH = ("Subcommands", "Equivalent to", "Default:", "To see all", "Show the", "Set log-level",
+           "Folder", "Seconds", "file", "Write ", "Replace", "Open a", "instead")
+
+
+def test_every_help_is_in_french(capsys):
+    from bacasable.cli import BacasableApp
+
+    commands = [[]] + [[name] for name in BacasableApp.subcommands] + [["db", "upgrade"]]
+    for command in commands:
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        out = capsys.readouterr().out
+        assert "Options" in out or "Sous-commandes" in out, command
+        assert not [w for w in ENGLISH if w in out], (command, [w for w in ENGLISH if w in out])
