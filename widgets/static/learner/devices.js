@@ -8,12 +8,16 @@ const TEXTS = {
     region: (owner) => `Téléphone de ${owner || "votre personnage"} (simulé)`,
     empty: "Aucun SMS pour l'instant.",
     arrived: (m) => `Nouveau SMS de ${m.sender}. Ouvrez le téléphone pour le lire.`,
+    toast: "Nouveau SMS — touchez pour le lire",
+    close: "Fermer le téléphone",
   },
   mailbox: {
     name: "Boîte mail",
     region: (owner) => `Boîte mail de ${owner || "votre personnage"} (simulée)`,
     empty: "Aucun e-mail pour l'instant.",
     arrived: (m) => `Nouvel e-mail de ${m.sender}. Ouvrez la boîte mail pour le lire.`,
+    toast: "Nouvel e-mail — touchez pour le lire",
+    close: "Fermer la boîte mail",
   },
 };
 
@@ -45,8 +49,14 @@ export default {
     });
     const panel = h("div", { class: `bas-device bas-device--${kind}`, id: `${id}-panel`, hidden: true });
     const status = h("div", { class: "bas-live", role: "status" });
+    // A new message shows as a phone's notification, in view wherever the learner is; the
+    // device then opens as a sheet over the form (on a phone) and closing it goes back to the
+    // field the learner was in, so that a code is read and typed without scrolling.
+    const toast = h("button", { type: "button", class: "bas-toast", hidden: true }, texts.toast);
+    const closer = h("button", { type: "button", class: "bas-button bas-button--secondary bas-device-close" }, texts.close);
+    let back = null;
     const root = h("section", { class: `bas bas-device-root`, "aria-label": texts.region(model.get("owner")) },
-      button, status, panel);
+      button, status, panel, toast);
     el.append(root);
     let shown = (model.get("messages") || []).length;
 
@@ -66,7 +76,7 @@ export default {
       const owner = model.get("owner");
       const address = model.get("address");
       const messages = model.get("messages") || [];
-      const head = [h("p", { class: "bas-device-title" }, texts.region(owner))];
+      const head = [h("p", { class: "bas-device-title", tabindex: "-1" }, texts.region(owner))];
       if (kind === "mailbox") {
         head.push(address
           ? h("p", {}, `Adresse : ${address}`)
@@ -78,22 +88,39 @@ export default {
       }
       panel.replaceChildren(...head, messages.length
         ? h("ul", { class: "bas-messages" }, messages.map((m) => messageNode(kind, m)))
-        : h("p", {}, texts.empty));
+        : h("p", {}, texts.empty), closer);
     };
 
-    button.addEventListener("click", () => {
-      const open = button.getAttribute("aria-expanded") !== "true";
+    const setOpen = (open, from) => {
+      const focused = document.activeElement;
+      if (open && focused && focused !== document.body && !root.contains(focused)) back = focused;
       button.setAttribute("aria-expanded", String(open));
       panel.hidden = !open;
-      if (open) markRead();
-    });
+      toast.hidden = true;
+      if (open) {
+        markRead();
+        if (from === toast) panel.querySelector(".bas-device-title").focus({ preventScroll: true });
+      } else if (from === closer) {
+        // Back to the field the learner was typing in, else to the code field waiting for it.
+        const typing = back && back.isConnected && back.matches("input, textarea, select");
+        const code = document.querySelector('input[autocomplete="one-time-code"]');
+        const target = typing ? back : code && !code.value ? code : back && back.isConnected ? back : button;
+        target.focus();
+        back = null;
+      }
+    };
+    button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true", button));
+    toast.addEventListener("click", () => setOpen(true, toast));
+    closer.addEventListener("click", () => setOpen(false, closer));
 
     const onMessages = () => {
       const messages = model.get("messages") || [];
       if (messages.length > shown) {
         status.textContent = texts.arrived(messages[messages.length - 1]);
+        toast.hidden = !panel.hidden;
       } else if (!messages.length) {
         status.textContent = "";
+        toast.hidden = true;
       }
       shown = messages.length;
       drawPanel();

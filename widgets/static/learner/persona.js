@@ -3,9 +3,11 @@
 let counter = 0;
 
 /** A button that shows or hides the panel after it (disclosure pattern). */
-function disclosure(label, panel) {
+function disclosure(label, panel, name = null) {
+  // ``name`` says whose it is for screen readers; the visible label stays short (no wrapping).
   const button = h("button", {
     type: "button", class: "bas-button bas-button--disclosure", "aria-expanded": "false", "aria-controls": panel.id,
+    "aria-label": name,
   }, label);
   panel.hidden = true;
   button.addEventListener("click", () => {
@@ -49,10 +51,11 @@ export default {
       root.replaceChildren(
         h("p", { class: "bas-persona-name" }, `Vous êtes ${name}${age}`),
         p.story ? h("p", { class: "bas-persona-story" }, p.story) : null,
-        h("p", { class: "bas-persona-note" }, "C'est un personnage fictif. Utilisez ses informations, jamais les vôtres."),
+        h("p", { class: "bas-persona-note" }, "Personnage fictif : utilisez ses informations, jamais les vôtres."),
         h("div", { class: "bas-persona-tools" },
-          disclosure(`Coordonnées de ${p.first_name}`, details),
-          docs.length ? disclosure(`Documents de ${p.first_name} (${docs.length})`, docList) : null));
+          disclosure("Coordonnées", details, `Coordonnées de ${p.first_name}`),
+          docs.length ? disclosure(`Documents (${docs.length})`, docList,
+            `Documents de ${p.first_name} (${docs.length})`) : null));
     };
 
     draw();
