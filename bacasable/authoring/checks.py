@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bacasable.personas.derived import documents
 from bacasable.scenario.loader import Catalogue, Finding
 from bacasable.scenario.schema import Scenario
+
+from .diagnostic_checks import diagnostic_findings
 
 
 def _finding(cat: Catalogue, key: str, loc: tuple, message: str, fix: str) -> Finding:
@@ -20,6 +23,14 @@ def _scenario_findings(cat: Catalogue, s: Scenario) -> Iterator[Finding]:
             yield _finding(cat, s.id, ("personas", pi), f"persona inconnu : {persona_id}",
                            "Écrivez l'identifiant d'un fichier de scenarios/personas/.")
     for si, screen in enumerate(s.screens):
+        if screen.picture is not None:
+            kind = screen.picture.document
+            for persona_id in s.personas:
+                persona = cat.personas.get(persona_id)
+                if persona is not None and not any(d.kind == kind for d in documents(persona)):
+                    yield _finding(cat, s.id, ("screens", si, "picture", "document"),
+                                   f"le persona {persona_id} n'a pas de document « {kind} »",
+                                   "Ajoutez ce document au persona, ou montrez-en un autre.")
         fields = {f.id: f for f in screen.fields}
         all_events = {e.id for sc in s.screens for e in sc.events}
         for bi, branch in enumerate(screen.next):
@@ -44,12 +55,16 @@ def _scenario_findings(cat: Catalogue, s: Scenario) -> Iterator[Finding]:
                                    "Écrivez l'id d'un champ du même écran, placé avant.")
 
 
-def check_catalogue(cat: Catalogue) -> list[Finding]:
-    """Return the findings of every cross-reference check on the catalogue."""
+def check_catalogue(cat: Catalogue, known: Catalogue | None = None) -> list[Finding]:
+    """Return the findings of every cross-reference check on the catalogue.
+
+    ``known``: other scenarios a reference may name (the editor checks one file at a time).
+    """
     from .lint import dangling_branches, missing_persona_paths
 
     out: list[Finding] = []
     for scenario in cat.scenarios.values():
         out.extend(_scenario_findings(cat, scenario))
     # Two checks are also lint rules, with their fixtures: defined once, in lint.py.
-    return out + dangling_branches(cat) + missing_persona_paths(cat)
+    return (out + dangling_branches(cat) + missing_persona_paths(cat)
+            + diagnostic_findings(cat, known))

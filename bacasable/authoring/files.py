@@ -330,7 +330,7 @@ def import_bundle(
         cat.sources[scenario.id] = path
         # Locations inside the bundle: the scenario sits under the « scenario » key.
         cat.trees[path] = data["scenario"]
-        findings += [f for f in check_catalogue(cat) + lint_catalogue(cat)
+        findings += [f for f in check_catalogue(cat, known) + lint_catalogue(cat)
                      if f.severity == "error"]
     if findings:
         raise ScenarioFileError("\n".join(str(f) for f in findings))

@@ -17,6 +17,8 @@ from typing import Literal
 from bacasable.scenario.loader import Catalogue, Finding
 from bacasable.scenario.schema import Persona, Scenario, Screen
 
+from .diagnostic_checks import diagnostic_texts
+
 __all__ = [
     "MAX_WORDS",
     "RULES",
@@ -236,6 +238,7 @@ def _texts(s: Scenario) -> Iterator[tuple[tuple, str]]:
     yield ("title",), s.title
     for si, screen in enumerate(s.screens):
         yield from _screen_texts(screen, ("screens", si))
+    yield from diagnostic_texts(s)
 
 
 def _screen_texts(screen: Screen, base: tuple) -> Iterator[tuple[tuple, str]]:
@@ -244,6 +247,15 @@ def _screen_texts(screen: Screen, base: tuple) -> Iterator[tuple[tuple, str]]:
         yield (*base, "intro"), screen.intro
     for bi, para in enumerate(screen.body):
         yield (*base, "body", bi), para
+    if screen.example:
+        yield (*base, "example"), screen.example
+    if screen.picture is not None and screen.picture.caption:
+        yield (*base, "picture", "caption"), screen.picture.caption
+    if screen.question:
+        yield (*base, "question"), screen.question
+    for ai, answer in enumerate(screen.answers):
+        yield (*base, "answers", ai, "label"), answer.label
+        yield (*base, "answers", ai, "explanation"), answer.explanation
     for fi, spec in enumerate(screen.fields):
         loc = (*base, "fields", fi)
         yield (*loc, "label"), spec.label

@@ -32,6 +32,7 @@ from bacasable.scenario.flows import expand_flows
 from bacasable.scenario.loader import Catalogue, Finding, load_model
 from bacasable.scenario.schema import Flow, Scenario
 
+from .diagnostic_edit import diagnostic_texts_to_edit
 from .files import (
     ScenarioFileError,
     _check_id,
@@ -219,7 +220,7 @@ class ScenarioDocument:
             if scenario is not None:
                 cat.scenarios[scenario.id] = scenario
                 cat.sources[scenario.id] = tmp
-                found = check_catalogue(cat) + lint_catalogue(cat)
+                found = check_catalogue(cat, known) + lint_catalogue(cat)
         shown = str(self.path)
         return [dataclasses.replace(f, path=shown) if f.path == str(tmp) else f for f in found]
 
@@ -364,4 +365,6 @@ def editable_texts(doc: ScenarioDocument, screen_index: int) -> list[dict[str, A
             add((*fbase, "hints", j), f"Indice {j + 1}{extra}", fid, flabel, True)
         for key, label in WALKTHROUGH_TEXTS:
             add((*fbase, "walkthrough", key), label, fid, flabel, True)
+    for path, label, group, glabel in diagnostic_texts_to_edit(doc.tree, screen):
+        add(path, label, group, glabel, False)  # a diagnostic's result: the reasons, by level
     return out

@@ -1,7 +1,7 @@
 """Reports of the workshops on pandas: one workshop's tables, and progress over time.
 
 :func:`build_workshop_report` gives the tables of one workshop (attendance, runs, funnel,
-errors, time per screen, observations); :func:`build_history_report` those of a period
+errors, time per screen, observations, quizzes); :func:`build_history_report` those of a period
 (workshops, each learner's progress, exercises by difficulty, skills). Both read the store in
 short batches through :func:`load_frames`. Column names are English; :func:`labels.french`
 gives the French headings. Exports, charts and the HTML report live beside them.

@@ -75,10 +75,13 @@ TABLE_NAMES: dict[str, tuple[str, str]] = {
     "errors": ("Erreurs fréquentes", "erreurs"),
     "screen_times": ("Temps par écran", "temps-par-ecran"),
     "observations": ("Observations", "observations"),
+    "quiz": ("Quiz", "quiz"),
     "workshops": ("Ateliers", "ateliers"),
     "progress": ("Progression", "progression"),
     "difficulty": ("Difficulté", "difficulte"),
     "skills": ("Compétences", "competences"),
+    "diagnostic": ("Par où commencer", "diagnostic"),
+    "diagnostic_levels": ("Niveaux conseillés", "niveaux-conseilles"),
 }
 
 #: Control characters an ``.xlsx`` file may not hold (openpyxl refuses them).

@@ -16,12 +16,14 @@ from bacasable.store.reports import REPORT_TABLES
 TIMEZONE = "Europe/Paris"
 
 #: Text columns of the events, kept as categoricals (a few hundred distinct values at most).
-EVENT_TEXT_COLUMNS = ("type", "scenario_id", "screen_id", "field_id", "error_kind")
+EVENT_TEXT_COLUMNS = ("type", "scenario_id", "screen_id", "field_id", "error_kind", "answer_id")
+#: Yes/no columns of the events (a quiz's answer: right, first try), missing elsewhere.
+EVENT_FLAG_COLUMNS = ("correct", "first_time")
 
 #: Columns of :attr:`Frames.events`, in order.
 EVENT_COLUMNS = (
     "event_id", "attempt_id", "participant_id", "workshop_id", "persona_id", *EVENT_TEXT_COLUMNS,
-    "hint_level", "seconds", "at",
+    "hint_level", "seconds", *EVENT_FLAG_COLUMNS, "at",
 )
 
 
@@ -29,8 +31,9 @@ EVENT_COLUMNS = (
 class Frames:
     """The selected workshops and everything their learners left, as pandas frames.
 
-    Ids are ``int32``, texts that repeat are categoricals, seconds ``float32``, times
-    ``datetime64`` in UTC: a million events take about 40 MB.
+    Ids are ``int32``, texts that repeat are categoricals, seconds ``float32``, yes/no
+    ``boolean`` (missing where it does not apply), times ``datetime64`` in UTC: a million
+    events take about 40 MB.
     """
 
     #: One row per event: :data:`EVENT_COLUMNS`, ordered by run then by event id.
@@ -177,6 +180,7 @@ def _pack_events(batches: Iterable[pd.DataFrame], attempts: pd.DataFrame) -> pd.
     texts = {name: _Codes() for name in EVENT_TEXT_COLUMNS}
     numbers: dict[str, list[np.ndarray]] = {
         "event_id": [], "attempt_id": [], "hint_level": [], "seconds": [], "at": [],
+        **{name: [] for name in EVENT_FLAG_COLUMNS},
     }
     for batch in batches:
         if batch.empty:
@@ -190,6 +194,10 @@ def _pack_events(batches: Iterable[pd.DataFrame], attempts: pd.DataFrame) -> pd.
             pd.to_numeric(batch["seconds"]).to_numpy(np.float32, na_value=np.nan)
         )
         numbers["at"].append(_utc(batch["at"]).to_numpy("datetime64[ns]"))
+        for name in EVENT_FLAG_COLUMNS:
+            numbers[name].append(
+                pd.array(batch[name], dtype="boolean").to_numpy(np.float32, na_value=np.nan)
+            )
         for name, codes in texts.items():
             codes.add(batch[name])
     joined = {
@@ -215,13 +223,15 @@ def _pack_events(batches: Iterable[pd.DataFrame], attempts: pd.DataFrame) -> pd.
         frame[name] = codes.categorical()
     frame["hint_level"] = pd.array(joined["hint_level"], dtype="Float32").astype("Int8")
     frame["seconds"] = joined["seconds"]
+    for name in EVENT_FLAG_COLUMNS:
+        frame[name] = pd.array(joined[name], dtype="Float32").astype("boolean")
     frame["at"] = pd.DatetimeIndex(joined["at"]).tz_localize("UTC")
     return frame[list(EVENT_COLUMNS)]
 
 
 _EMPTY = {
     "event_id": np.int32, "attempt_id": np.int32, "hint_level": np.float32,
-    "seconds": np.float32, "at": "datetime64[ns]",
+    "seconds": np.float32, "at": "datetime64[ns]", **dict.fromkeys(EVENT_FLAG_COLUMNS, np.float32),
 }
 
 
@@ -230,10 +240,11 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(
         ("id", "workshop_id", "participants", "runs", "completed_runs", "errors", "hints",
          "screens_done", "screen_count", "position", "reached", "done", "stopped_here", "count",
-         "learners", "rank", "learners_practised", "learners_alone"), "int32"),
+         "learners", "rank", "learners_practised", "learners_alone", "answered",
+         "right_first_time"), "int32"),
     **dict.fromkeys(
         ("minutes", "median_seconds", "mean_seconds", "completion_rate", "errors_per_run",
-         "hints_per_run", "median_minutes"), "float64"),
+         "hints_per_run", "median_minutes", "right_first_time_rate"), "float64"),
     **dict.fromkeys(("completed", "alone"), "bool"),
     **dict.fromkeys(("joined_at", "last_seen_at", "created_at"), "datetime64[us]"),
 }

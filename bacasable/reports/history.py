@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from .diagnostic import LEVEL_COLUMNS, diagnostic_levels
 from .frames import Frames, empty_table, load_frames
 from .runs import run_table, screens_done
 from .skills import screen_skills, skill_label, skill_order
@@ -33,6 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "hints_per_run", "median_minutes", "rank",
     ),
     "skills": ("skill", "skill_label", "learners_practised", "learners_alone"),
+    "diagnostic_levels": LEVEL_COLUMNS,
 }
 
 
@@ -69,6 +71,8 @@ class HistoryReport:
     difficulty: pd.DataFrame
     #: One row per competence practised, in the framework's order.
     skills: pd.DataFrame
+    #: For each workshop, how many learners at each level a diagnostic advised.
+    diagnostic_levels: pd.DataFrame
 
     def title(self) -> str:
         """Return "Bilan des ateliers du 1 septembre 2026 au 30 novembre 2026" (or similar)."""
@@ -145,6 +149,7 @@ def history_from_frames(
         progress=_progress(mine),
         difficulty=_difficulty(runs),
         skills=_skills(frames, mine, catalogue),
+        diagnostic_levels=diagnostic_levels(frames),
     )
 
 

@@ -61,6 +61,23 @@ COLUMN_LABELS: dict[str, str] = {
     "error_label": "Erreur",
     "count": "Nombre",
     "learners": "Apprenants",
+    # quizzes
+    "question": "Question",
+    "answered": "Ont répondu",
+    "right_first_time": "Bonne réponse du premier coup",
+    "right_first_time_rate": "Part du premier coup",
+    # diagnostics (« Par où commencer ? »)
+    "placement": "Niveau conseillé",
+    "score": "Score",
+    "score_max": "Score maximal",
+    "tasks_alone": "Tâches faites sans aide",
+    "tasks_helped": "Tâches faites avec de l'aide",
+    "tasks_not_done": "Tâches pas faites",
+    "skills_done": "Compétences acquises",
+    "skills_practise": "Compétences à travailler",
+    "debutant": "Débutant",
+    "intermediaire": "Intermédiaire",
+    "avance": "Avancé",
     # observations
     "note": "Note",
     "created_at": "Écrite le",

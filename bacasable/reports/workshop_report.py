@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 
 from . import labels
+from .diagnostic import DIAGNOSTIC_COLUMNS, LEVEL_COLUMNS, diagnostic_levels, diagnostic_table
 from .frames import Frames, empty_table, load_frames, local_times
+from .quiz import QUIZ_COLUMNS, quiz_table
 from .runs import DONE, ENTERED, _scenario, run_table, scenario_title
 
 #: The columns of each table of :class:`WorkshopReport`, in order.
@@ -31,6 +33,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "median_seconds", "mean_seconds",
     ),
     "observations": ("pseudonym", "scenario_title", "autonomy", "note", "created_at"),
+    "quiz": QUIZ_COLUMNS,
+    "diagnostic": DIAGNOSTIC_COLUMNS,
+    "diagnostic_levels": LEVEL_COLUMNS,
 }
 
 
@@ -57,6 +62,12 @@ class WorkshopReport:
     screen_times: pd.DataFrame
     #: The facilitator's observations, oldest first.
     observations: pd.DataFrame
+    #: One row per quiz someone answered: how many runs answered, how many right at once.
+    quiz: pd.DataFrame
+    #: One row per diagnostic (« Par où commencer ? ») that ended: level, score, competences.
+    diagnostic: pd.DataFrame
+    #: How many learners at each level the diagnostic advised (one row, or none).
+    diagnostic_levels: pd.DataFrame
 
     def title(self) -> str:
         """Return "Bilan de l'atelier « Atelier CAF » du 12 novembre 2026"."""
@@ -109,6 +120,9 @@ def report_from_frames(workshop: dict[str, Any], frames: Frames, catalogue: Any)
         errors=_errors(frames, catalogue),
         screen_times=_screen_times(frames, catalogue, order),
         observations=_observations(frames, catalogue),
+        quiz=quiz_table(frames, catalogue, order),
+        diagnostic=diagnostic_table(frames, catalogue),
+        diagnostic_levels=diagnostic_levels(frames),
     )
 
 

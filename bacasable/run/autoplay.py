@@ -14,6 +14,7 @@ from typing import Any
 from bacasable.personas.derived import documents, resolve
 from bacasable.scenario.schema import FieldSpec
 
+from .quiz import right_answer
 from .runner import Runner
 
 #: A safe upper bound on screens played, against branch loops.
@@ -89,7 +90,13 @@ def polite_message(first_name: str, last_name: str) -> str:
 
 
 def answers_for_screen(run: Runner) -> dict[str, Any]:
-    """Return the persona's answers to every field of the current screen, in the browser's shape."""
+    """Return the persona's answers to every field of the current screen, in the browser's shape.
+
+    On a quiz: ``{"answer": id}``, the right answer (a careful learner finds it).
+    """
+    if run.screen.role == "quiz":
+        right = right_answer(run.screen)
+        return {"answer": right.id if right is not None else None}
     typed: dict[str, Any] = {}
     for spec in run.screen.fields:
         expected = spec.expected

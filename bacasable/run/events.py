@@ -18,6 +18,9 @@ EventType = Literal[
     "finished",
     "abandoned",
     "resumed",
+    "quiz_answered",
+    "gave_up",
+    "placed",
 ]
 
 
@@ -41,6 +44,15 @@ class RunEvent:
     hint_level: int | None = None
     #: Seconds spent on the screen, for ``screen_done``.
     seconds: float | None = None
+    #: For ``quiz_answered``: the answer chosen (its id in the scenario, never a typed text),
+    #: whether it is the right one, and whether it is the run's first answer to this quiz.
+    answer_id: str | None = None
+    correct: bool | None = None
+    first_time: bool | None = None
+    #: For ``placed`` (a diagnostic's end): the level advised, ``debutant``, ``intermediaire``
+    #: or ``avance``. ``gave_up`` says the learner left a diagnostic's task (« Je ne sais pas
+    #: faire »).
+    level: str | None = None
     #: Wall-clock time of the event.
     at: float = dataclasses.field(default_factory=time.time)
 

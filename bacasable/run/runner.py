@@ -10,29 +10,17 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from bacasable.personas.derived import fill_text
+from bacasable.scenario.lesson_schema import LESSON_ROLES
 from bacasable.scenario.schema import FieldSpec, Persona, Scenario, Screen, ScreenEvent
 
 from .events import EventType, RunEvent
 from .fields import FieldContext, FieldResult, check_field
+from .messages import Message, file_number, fill_message
+from .quiz import QuizState, give_answer
 from .screen_path import expected_path, next_screen
 
 Status = Literal["running", "finished", "abandoned"]
 Listener = Callable[[RunEvent], None]
-
-#: Placeholder messages sent to the simulated phone and mailbox may use.
-_MESSAGE_FIELDS = ("first_name", "last_name", "code", "number")
-
-
-@dataclasses.dataclass(frozen=True)
-class Message:
-    """A message that reached the simulated phone (sms) or mailbox (email)."""
-
-    id: str
-    kind: Literal["sms", "email"]
-    sender: str
-    subject: str | None
-    text: str
-    at: float
 
 
 @dataclasses.dataclass
@@ -43,13 +31,6 @@ class ScreenStats:
     hints: int = 0
     seconds: float = 0.0
     visits: int = 0
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    out = template
-    for key, value in values.items():
-        out = out.replace("{" + key + "}", value)
-    return out
 
 
 class Runner:
@@ -95,6 +76,10 @@ class Runner:
         self.cookies_pending = False
         self.warning: str | None = None
         self.status: Status = "running"
+        #: The answers given to each quiz, by screen id.
+        self.quizzes: dict[str, QuizState] = {}
+        #: The facilitator skips the lessons and quizzes for the room: the path leaves them out.
+        self.skip_lessons = False
         self.history: list[str] = []
         self.started_at = self._clock()
         self._entered_at = self.started_at
@@ -135,12 +120,18 @@ class Runner:
         result = self.answers.get(screen_id, {}).get(field_id)
         return None if result is None else result.value
 
+    def _skipped(self, screen_id: str) -> bool:
+        return self.skip_lessons and self.scenario.screen(screen_id).role in LESSON_ROLES
+
     def _next_of(self, screen: Screen) -> str | None:
-        return next_screen(self.scenario, screen, self._answer)
+        target = next_screen(self.scenario, screen, self._answer)
+        while target is not None and self._skipped(target):
+            target = next_screen(self.scenario, self.scenario.screen(target), self._answer)
+        return target
 
     def path(self) -> list[str]:
         """Return the screens of this run from first to last, as the answers make it now."""
-        return expected_path(self.scenario, self._answer)
+        return [s for s in expected_path(self.scenario, self._answer) if not self._skipped(s)]
 
     def step(self) -> tuple[int, int]:
         """Return (number of the current screen, number of screens) on the expected path."""
@@ -179,29 +170,19 @@ class Runner:
                 Message(
                     id=f"{event.id}-{len(self.messages) + 1}",
                     kind=event.kind,
-                    sender=event.sender or self.scenario.service,
-                    subject=event.subject,
-                    text=_fill(event.message or "", values),
+                    # Then the persona's own values ({situation.…}), as in the screens' texts.
+                    sender=self.text(event.sender or self.scenario.service),
+                    subject=self.text(fill_message(event.subject or "", values)) or None,
+                    text=self.text(fill_message(event.message or "", values)),
                     at=time.time(),
                 )
             )
         elif event.kind == "cookies":
             self.cookies_pending = True
         elif event.kind == "receipt" and self.receipt_number is None:
-            self.receipt_number = self._make_number(event.number_pattern or "####-####-##")
+            self.receipt_number = file_number(event.number_pattern or "####-####-##",
+                                              self._random)
             self.receipt_qr = event.qr
-
-    def _make_number(self, pattern: str) -> str:
-        letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
-        out = []
-        for ch in pattern:
-            if ch == "#":
-                out.append(str(self._random.randrange(10)))
-            elif ch == "@":
-                out.append(self._random.choice(letters))
-            else:
-                out.append(ch)
-        return "".join(out)
 
     def _leave(self) -> float:
         seconds = max(0.0, self._clock() - self._entered_at)
@@ -229,6 +210,9 @@ class Runner:
 
     def check(self, field_id: str, raw: Any) -> FieldResult | None:
         """Check one field as the learner leaves it; return None for an unknown field."""
+        if self.screen.role == "quiz":  # the page confirms a quiz's answer this way
+            self.answer(raw)
+            return None
         spec = self._field(field_id)
         if spec is None or self.status != "running":
             return None
@@ -259,6 +243,8 @@ class Runner:
             return False
         values = values if isinstance(values, dict) else {}
         screen = self.screen
+        if screen.role == "quiz" and not self.answer(values.get("answer")):
+            return False  # a quiz goes on once its right answer is found
         self.results = {}
         self.warning = None
         all_ok = True
@@ -272,13 +258,33 @@ class Runner:
         self.answers[screen.id] = dict(self.results)
         seconds = self._leave()
         self._emit("screen_done", screen_id=screen.id, seconds=round(seconds, 3))
+        return self._go_on(screen)
+
+    def _go_on(self, screen: Screen) -> bool:
+        """Leave ``screen`` for the next one, or finish the run when it was the last."""
         target = self._next_of(screen)
         if target is None:
             self._finish()
-            return True
-        self.history.append(screen.id)
-        self._enter(target)
+        else:
+            self.history.append(screen.id)
+            self._enter(target)
         return True
+
+    def answer(self, answer_id: Any) -> bool:
+        """Answer this screen's quiz (:func:`~bacasable.run.quiz.give_answer`); True once solved.
+
+        A ``quiz_answered`` event carries the answer's id, whether it is right and whether it
+        is the first try.
+        """
+        screen = self.screen
+        if self.status != "running" or screen.role != "quiz":
+            return False
+        state = self.quizzes.setdefault(screen.id, QuizState())
+        choice = give_answer(state, screen, answer_id)
+        if choice is not None:
+            self._emit("quiz_answered", screen_id=screen.id, answer_id=choice.id,
+                       correct=choice.correct, first_time=state.tries == 1)
+        return state.solved
 
     def back(self) -> bool:
         """Go back to the previous screen; its answers are shown again."""

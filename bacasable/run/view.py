@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bacasable.personas.derived import document_view
 from bacasable.personas.derived import documents as persona_documents
 from bacasable.scenario.schema import DOCUMENT_LABELS, FieldSpec
 
+from .diagnostic_view import diagnostic_view
+from .quiz import CHECK_LABEL, feedback
 from .runner import Runner
 
 #: What the learner is told about the expected format before typing, by field kind.
@@ -170,6 +173,46 @@ def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
     return view
 
 
+def lesson_view(run: Runner) -> dict[str, Any]:
+    """Return what a lesson shows besides its sentences: its example and its picture.
+
+    The picture is the persona's first document of the kind asked, drawn as the persona's
+    card draws it (:func:`~bacasable.personas.derived.document_view`); None when the persona
+    has no such document.
+    """
+    screen = run.screen
+    picture = None
+    if screen.picture is not None:
+        doc = next((d for d in persona_documents(run.persona)
+                    if d.kind == screen.picture.document), None)
+        if doc is not None:
+            picture = {**document_view(run.persona, doc),
+                       "caption": run.text(screen.picture.caption)}
+    return {"example": run.text(screen.example), "picture": picture}
+
+
+def quiz_view(run: Runner) -> dict[str, Any]:
+    """Return a quiz as the page shows it: its question, its answers, what the last one meant.
+
+    ``chosen`` is the last answer given, ``solved`` says the right one was found (the page
+    then offers to go on), ``feedback`` is :func:`bacasable.run.quiz.feedback`. Which answer
+    is right is not sent before it is found.
+    """
+    screen = run.screen
+    state = run.quizzes.get(screen.id)
+    said = feedback(screen, state)
+    if said is not None:
+        said["text"] = run.text(said["text"])
+    return {
+        "question": run.text(screen.question),
+        "answers": [{"id": a.id, "label": run.text(a.label)} for a in screen.answers],
+        "chosen": state.chosen if state else None,
+        "solved": bool(state and state.solved),
+        "feedback": said,
+        "check_label": CHECK_LABEL,
+    }
+
+
 def screen_view(run: Runner) -> dict[str, Any]:
     """Return everything the learner's page shows now, as JSON-ready data."""
     screen = run.screen
@@ -212,9 +255,15 @@ def screen_view(run: Runner) -> dict[str, Any]:
     }
     if screen.role == "review":
         view["review"] = run.review()
+    if screen.role == "lesson":
+        view["lesson"] = lesson_view(run)
+    if screen.role == "quiz":
+        view["quiz"] = quiz_view(run)
     if screen.role == "receipt" or run.status == "finished":
         view["receipt"] = {"number": run.receipt_number,
                            "qr": receipt_qr(run.receipt_number) if run.receipt_qr else None}
         view["summary"] = run.summary()
         view["closing"] = closing_words(view["summary"])
+    if run.scenario.diagnostic is not None:
+        view["diagnostic"] = diagnostic_view(run)
     return view

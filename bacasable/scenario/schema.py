@@ -16,6 +16,8 @@ from .base import (
     Text,
     _Model,
 )
+from .diagnostic_schema import Diagnostic, diagnostic_problem
+from .lesson_schema import LESSON_ROLES, Answer, Picture, lesson_defaults, lesson_problem
 from .persona_schema import (
     DOCUMENT_LABELS,
     Address,
@@ -32,8 +34,10 @@ __all__ = [
     "CHOICE_KINDS",
     "DOCUMENT_LABELS",
     "GROUP_KINDS",
+    "LESSON_ROLES",
     "LEVEL_LABELS",
     "Address",
+    "Answer",
     "Bank",
     "Birth",
     "Branch",
@@ -50,6 +54,7 @@ __all__ = [
     "Level",
     "Option",
     "Persona",
+    "Picture",
     "Rule",
     "RuleName",
     "Scenario",
@@ -218,7 +223,7 @@ class ScreenEvent(_Model):
         return self
 
 
-ScreenRole = Literal["form", "info", "review", "receipt"]
+ScreenRole = Literal["form", "info", "review", "receipt", "lesson", "quiz"]
 
 
 class Screen(_Model):
@@ -226,12 +231,20 @@ class Screen(_Model):
 
     id: Identifier
     title: Text
-    #: ``form`` asks, ``info`` explains, ``review`` shows all answers, ``receipt`` ends.
+    #: ``form`` asks, ``info`` explains, ``review`` shows all answers, ``receipt`` ends;
+    #: ``lesson`` teaches in a few sentences, ``quiz`` asks one question (see below).
     role: ScreenRole = "form"
     #: Short text under the title.
     intro: str | None = None
-    #: Paragraphs shown on info and receipt screens.
+    #: Paragraphs shown on info, receipt and lesson screens.
     body: list[Text] = Field(default_factory=list)
+    #: For ``lesson``: an example, set apart (« 2 85 07 75 123 456 78 »).
+    example: Text | None = None
+    #: For ``lesson``: one of the persona's papers (``{document: vitale_card}``).
+    picture: Picture | None = None
+    #: For ``quiz``: the question, and its 2 to 4 answers (exactly one ``correct: true``).
+    question: Text | None = None
+    answers: list[Answer] = Field(default_factory=list)
     fields: list[FieldSpec] = Field(default_factory=list)
     events: list[ScreenEvent] = Field(default_factory=list)
     #: Branches tried in order before going to the next screen in the list.
@@ -248,6 +261,11 @@ class Screen(_Model):
     #: The site this screen belongs to, when not the scenario's (« FranceConnect (simulation) »).
     service: Text | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _lesson_button(cls, data: Any) -> Any:
+        return lesson_defaults(data)
+
     @model_validator(mode="after")
     def _unique_fields(self) -> Screen:
         ids = [f.id for f in self.fields]
@@ -257,6 +275,9 @@ class Screen(_Model):
         eids = [e.id for e in self.events]
         if len(eids) != len(set(eids)):
             raise ValueError("deux événements de l'écran ont le même identifiant")
+        problem = lesson_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -355,6 +376,9 @@ class Scenario(_Model):
     personas: list[Identifier] = Field(min_length=1)
     #: Where the copy is faithful and where it is made plausible, for trainers.
     notes: str | None = None
+    #: A placement test (« Par où commencer ? »): how its tasks place the learner, and the
+    #: exercises to do next at each level (see :mod:`bacasable.scenario.diagnostic_schema`).
+    diagnostic: Diagnostic | None = None
     #: In a file, a screen may be a shared flow (``- flow: franceconnect``): see :class:`Flow`.
     screens: list[Screen] = Field(min_length=1, json_schema_extra=_screens_or_flows)
     #: The shared flows whose screens the loader put in :attr:`screens`, in order.
@@ -366,6 +390,9 @@ class Scenario(_Model):
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(f"identifiant d'écran en double : {', '.join(sorted(dup))}")
+        problem = diagnostic_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     def screen(self, screen_id: str) -> Screen:

@@ -26,6 +26,8 @@ Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
   next check, before its page has even connected.
 - ``/`` and ``/voila/tree`` redirect to the learner's page; Voilà's contents API answers 404
   (otherwise anyone on the Wi-Fi could list and read the notebooks).
+- ``/bacasable/voix`` reads a text aloud with espeak-ng for the pages of devices with no French
+  voice (:mod:`bacasable.server.speech`: cached, limited per device, no PIN).
 - Responses are gzip-compressed (Voilà's front end is about 5 MB per phone on a first visit).
 - No ``voila.json``/``voila.py`` is read: every setting comes from
   :func:`bacasable.server.serve.voila_argv`.
@@ -40,10 +42,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bacasable.common.config import BacasableConfig
 from bacasable.workshop.network import LEARNER_NOTEBOOK
 from bacasable.workshop.peer import PEER_VARIABLE
 
 from .error_pages import french_error
+from .speech import SPEECH_PATH, Speech, speech_handler_class
 from .template import SHARE_DIR
 
 __all__ = ["voila_app_class"]
@@ -220,6 +224,10 @@ def voila_app_class() -> type:
                     continue  # the notebook list and contents: replaced below
                 handler_class = replaced.get(handler_class, handler_class)
                 handlers.append((pattern, french(handler_class), *rest))
+            # Reading aloud for devices with no French voice: learners' pages, no PIN.
+            speech = Speech(Path(BacasableConfig().data_dir) / "voix")
+            handlers.insert(0, (url_path_join(self.server_url, SPEECH_PATH),
+                                speech_handler_class(), {"speech": speech}))
             if not self.notebook_path:
                 learner_page = url_path_join(self.base_url, "voila/render", LEARNER_NOTEBOOK)
                 # 302, not 301: a browser would remember a permanent redirect for good.

@@ -42,13 +42,23 @@ class _Board(_Base):
             (since their last heartbeat or event); ``hand_raised`` and ``hand_waiting_seconds``;
             ``handover_asked`` (another device asks for this learner's run); ``done`` (latest
             run finished), ``abandoned``; ``disconnected`` (no heartbeat nor
-            event for more than :data:`DISCONNECTED_AFTER` seconds).
+            event for more than :data:`DISCONNECTED_AFTER` seconds); ``placement`` (the level
+            their latest diagnostic advised, whatever they do now; None without one).
         """
         at = _as_utc(now, self.now())
         p, a = t.participants.c, t.attempts.c
         latest = (
             select(func.max(t.attempts.c.id))
             .where(t.attempts.c.participant_id == p.id)
+            .correlate(t.participants)
+            .scalar_subquery()
+        )
+        placed = t.attempts.alias("placed")
+        placement = (
+            select(placed.c.placement)
+            .where(placed.c.participant_id == p.id, placed.c.placement.is_not(None))
+            .order_by(placed.c.id.desc())
+            .limit(1)
             .correlate(t.participants)
             .scalar_subquery()
         )
@@ -72,6 +82,7 @@ class _Board(_Base):
                 a.finished_at,
                 a.abandoned_at,
                 a.updated_at,
+                placement.label("placement"),
             )
             .select_from(t.participants.outerjoin(t.attempts, a.id == latest))
             .where(p.workshop_id == workshop_id)
@@ -105,6 +116,7 @@ class _Board(_Base):
                     "done": r.finished_at is not None,
                     "abandoned": r.abandoned_at is not None,
                     "disconnected": (at - seen).total_seconds() > DISCONNECTED_AFTER,
+                    "placement": r.placement,
                 }
             )
         return tiles

@@ -78,6 +78,25 @@ class _Commands(_Base):
             workshop_id, "pause" if paused else "resume", {}, None, {"paused": paused}
         )
 
+    def set_skip_lessons(self, workshop_id: int, skip: bool) -> int:
+        """Skip the lessons and quizzes of the scenarios for the whole room, or play them again.
+
+        Parameters
+        ----------
+        workshop_id
+            The workshop.
+        skip
+            True: the learners' runs leave out the screens of role ``lesson`` and ``quiz``.
+
+        Returns
+        -------
+        int
+            The id of the ``lessons`` command written (payload ``{"skip": …}``); the workshop's
+            ``skip_lessons`` becomes ``skip``, for those who join later.
+        """
+        skip = bool(skip)
+        return self._command(workshop_id, "lessons", {"skip": skip}, None, {"skip_lessons": skip})
+
     def send_message(
         self, workshop_id: int, text: str, participant_id: int | None = None
     ) -> int:

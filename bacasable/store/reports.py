@@ -167,13 +167,15 @@ class _Reports(_Base):
         ------
         pandas.DataFrame
             ``event_id``, ``attempt_id``, ``type``, ``scenario_id``, ``screen_id``,
-            ``field_id``, ``error_kind``, ``hint_level``, ``seconds`` and ``at``; ``at`` is
+            ``field_id``, ``error_kind``, ``hint_level``, ``seconds``, ``answer_id``,
+            ``correct``, ``first_time`` and ``at``; ``at`` is
             left as the database gives it (ISO text on SQLite) for a fast, vectorised parse.
         """
         e = t.events.c
         columns = select(
             e.id.label("event_id"), e.attempt_id, e.type, e.scenario_id, e.screen_id,
-            e.field_id, e.error_kind, e.hint_level, e.seconds,
+            e.field_id, e.error_kind, e.hint_level, e.seconds, e.answer_id, e.correct,
+            e.first_time,
             # Parsing a million timestamps one by one in Python is what makes reads slow.
             type_coerce(e.at, String).label("at"),
         )

@@ -158,7 +158,8 @@ class _Runs(_Base):
 
         The attempt gets: ``errors`` + the ``field_error`` events, ``hints`` + the
         ``hint_shown`` events, ``current_screen`` = the last screen id seen, ``finished_at`` /
-        ``abandoned_at`` on a ``finished`` / ``abandoned`` event, ``screen_index`` /
+        ``abandoned_at`` on a ``finished`` / ``abandoned`` event, ``placement`` = the level of
+        a ``placed`` event (a diagnostic's end), ``screen_index`` /
         ``screen_count`` when given, ``updated_at`` = now. Only the fields of
         :class:`~bacasable.run.events.RunEvent` are stored: ids, kinds, counts and times.
 
@@ -205,6 +206,9 @@ class _Runs(_Base):
             ends = [r["at"] for r in rows if r["type"] == kind]
             if ends:
                 values[column] = func.coalesce(a[column], literal(ends[0], t.UTCDateTime))
+        placed = [r["level"] for r in rows if r["type"] == "placed" and r["level"]]
+        if placed:
+            values["placement"] = placed[-1]
 
         def write(conn: Connection) -> list[int]:
             values["updated_at"] = self.now()
@@ -242,7 +246,8 @@ class _Runs(_Base):
         dict
             ``event_id``, ``attempt_id``, ``participant_id``, ``workshop_id``, ``persona_id``,
             ``type``, ``scenario_id``, ``screen_id``, ``field_id``, ``error_kind``,
-            ``hint_level``, ``seconds``, ``at``. No pseudonym: join with :meth:`participants`
+            ``hint_level``, ``seconds``, ``answer_id``, ``correct``, ``first_time``, ``at``.
+            No pseudonym: join with :meth:`participants`
             when a report needs one.
         """
         e, a, p = t.events.c, t.attempts.c, t.participants.c
@@ -260,6 +265,9 @@ class _Runs(_Base):
                 e.error_kind,
                 e.hint_level,
                 e.seconds,
+                e.answer_id,
+                e.correct,
+                e.first_time,
                 e.at,
             )
             .join(t.attempts, a.id == e.attempt_id)

@@ -63,7 +63,7 @@ HASH_LENGTH = 64
 AUTONOMY_LEVELS = ("seul", "indices", "aide_animateur", "fait_par_animateur")
 
 #: What the facilitator can send to the room (or to one learner).
-COMMAND_KINDS = ("hint", "message", "goto", "pause", "resume")
+COMMAND_KINDS = ("hint", "message", "goto", "pause", "resume", "lessons")
 
 #: Longest scenario, screen, field, persona id kept (ids come from the scenario files).
 ID_LENGTH = 100
@@ -75,6 +75,8 @@ MESSAGE_LENGTH = 280
 NOTE_LENGTH = 500
 #: Length of a workshop's join code.
 JOIN_CODE_LENGTH = 6
+#: Longest level a diagnostic advises ("debutant", "intermediaire", "avance").
+PLACEMENT_LENGTH = 20
 
 
 class UTCDateTime(TypeDecorator):
@@ -140,6 +142,8 @@ workshops = Table(
     Column("focus_screen", String(ID_LENGTH), nullable=True),
     #: When the room was brought to ``focus_screen``.
     Column("focus_at", UTCDateTime, nullable=True),
+    #: True while the facilitator skips the lessons and quizzes of the scenarios for the room.
+    Column("skip_lessons", Boolean, nullable=False, server_default=false()),
     sqlite_autoincrement=True,
 )
 
@@ -203,6 +207,9 @@ attempts = Table(
     Column("errors", Integer, nullable=False, server_default=text("0")),
     #: Number of hints shown so far.
     Column("hints", Integer, nullable=False, server_default=text("0")),
+    #: For a diagnostic (« Par où commencer ? »): the level advised at its end ("debutant",
+    #: "intermediaire" or "avance", from its "placed" event); null for any other run.
+    Column("placement", String(PLACEMENT_LENGTH), nullable=True),
     #: When the run was last written to (start or last events): the learner's last activity.
     Column("updated_at", UTCDateTime, nullable=False),
     Index(None, "participant_id", "scenario_id"),
@@ -230,6 +237,14 @@ events = Table(
     Column("hint_level", Integer, nullable=True),
     #: Seconds spent, for "screen_done" and "finished".
     Column("seconds", Float, nullable=True),
+    #: For "quiz_answered": the id of the answer chosen (from the scenario, never typed text).
+    Column("answer_id", String(ID_LENGTH), nullable=True),
+    #: For "quiz_answered": whether that answer is the right one.
+    Column("correct", Boolean, nullable=True),
+    #: For "quiz_answered": whether it is the run's first answer to that quiz.
+    Column("first_time", Boolean, nullable=True),
+    #: For "placed": the level a diagnostic advises (also kept in ``attempts.placement``).
+    Column("level", String(PLACEMENT_LENGTH), nullable=True),
     #: When it happened (the learner's clock).
     Column("at", UTCDateTime, nullable=False),
     Index(None, "attempt_id"),
@@ -269,7 +284,8 @@ commands = Table(
     _cascade("participant_id", "participants", nullable=True),
     #: What to do: one of ``COMMAND_KINDS``.
     _closed("kind", COMMAND_KINDS, "command_kind", nullable=False),
-    #: Its parameters (JSON object: ``{"text": …}`` for a message, ``{"screen_id": …}`` for goto).
+    #: Its parameters (JSON object: ``{"text": …}`` for a message, ``{"screen_id": …}`` for goto,
+    #: ``{"skip": true}`` for lessons).
     Column("payload", JSON, nullable=False),
     #: When it was sent.
     Column("created_at", UTCDateTime, nullable=False),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import secrets
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
 from bacasable.run.events import EventType, RunEvent
+from bacasable.scenario.diagnostic_schema import LEVELS
 
 from . import tables as t
 from .errors import (
@@ -151,6 +153,10 @@ def _check_count(value: Any) -> None:
         raise StoreError(MSG_SCREEN_COUNT)
 
 
+#: The id of a quiz's answer, as the scenario format allows it (``Identifier``).
+_ANSWER_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
 def _event_row(event: Any) -> dict[str, Any]:
     """Return the columns of an event: only the fields of a RunEvent, checked."""
     if isinstance(event, RunEvent):
@@ -175,6 +181,16 @@ def _event_row(event: Any) -> dict[str, Any]:
             or not 0 <= hint_level <= 10_000
         ):
             raise StoreError(MSG_EVENT)
+        for flag in ("correct", "first_time"):
+            if data.get(flag) is not None and not isinstance(data.get(flag), bool):
+                raise StoreError(MSG_EVENT)
+        answer_id = data.get("answer_id")
+        if answer_id is not None and not (  # an id of the scenario file, never a typed text
+            isinstance(answer_id, str) and _ANSWER_ID.fullmatch(answer_id)
+        ):
+            raise StoreError(MSG_EVENT)
+        if data.get("level") is not None and data.get("level") not in LEVELS:
+            raise StoreError(MSG_EVENT)  # a diagnostic's level: one of three words
         error_kind = data.get("error_kind")
         if error_kind is not None and (
             not isinstance(error_kind, str) or len(error_kind) > 40 or "\x00" in error_kind
@@ -188,6 +204,10 @@ def _event_row(event: Any) -> dict[str, Any]:
             "error_kind": error_kind,
             "hint_level": hint_level,
             "seconds": seconds,
+            "answer_id": answer_id,
+            "correct": data.get("correct"),
+            "first_time": data.get("first_time"),
+            "level": data.get("level"),
             "at": dt.datetime.fromtimestamp(at, dt.timezone.utc),
         }
     except StoreError as error:

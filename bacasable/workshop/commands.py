@@ -1,7 +1,8 @@
 """The facilitator's commands as a learner's page receives them: small typed values.
 
 The facilitator's kernel writes commands to the store (``Store.set_pause``,
-``send_message``, ``bring_to_screen``, ``reveal_hint``); a learner's kernel reads them with
+``send_message``, ``bring_to_screen``, ``reveal_hint``, ``set_skip_lessons``); a learner's
+kernel reads them with
 ``Store.commands_since`` and turns each stored row into one of these values with
 :func:`parse_command`. The widget layer applies them by updating widget traits.
 """
@@ -20,6 +21,7 @@ __all__ = [
     "Pause",
     "RevealHint",
     "ShowMessage",
+    "SkipLessons",
     "parse_command",
     "room_state",
 ]
@@ -67,6 +69,18 @@ class RevealHint:
 
 
 @dataclasses.dataclass(frozen=True)
+class SkipLessons:
+    """Leave out (``skip=True``) or play again the lessons and quizzes of the scenarios.
+
+    The learner's session applies it to its runs (``Runner.skip_lessons``): the screens of role
+    ``lesson`` and ``quiz`` are passed over from the next screen on.
+    """
+
+    skip: bool
+    id: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
 class HandAnswered:
     """The facilitator answered the learner's raised hand: show it lowered.
 
@@ -77,7 +91,7 @@ class HandAnswered:
 
 
 #: One command, as :meth:`bacasable.workshop.session.LearnerSession.poll_once` returns them.
-Command = Union[Pause, ShowMessage, GoTo, RevealHint, HandAnswered]  # noqa: UP007
+Command = Union[Pause, ShowMessage, GoTo, RevealHint, SkipLessons, HandAnswered]  # noqa: UP007
 
 
 def parse_command(row: Mapping[str, Any]) -> Command | None:
@@ -86,7 +100,7 @@ def parse_command(row: Mapping[str, Any]) -> Command | None:
     Parameters
     ----------
     row : mapping
-        ``id``, ``kind`` (``pause``, ``resume``, ``message``, ``goto``, ``hint``),
+        ``id``, ``kind`` (``pause``, ``resume``, ``message``, ``goto``, ``hint``, ``lessons``),
         ``payload`` and ``participant_id`` (None for the whole room).
 
     Returns
@@ -107,6 +121,8 @@ def parse_command(row: Mapping[str, Any]) -> Command | None:
     if kind == "hint":
         field = payload.get("field_id")
         return RevealHint(field if isinstance(field, str) and field else None, cid)
+    if kind == "lessons" and isinstance(payload.get("skip"), bool):
+        return SkipLessons(payload["skip"], cid)
     log.info("ignored a workshop command of kind %r", kind)
     return None
 
@@ -117,17 +133,19 @@ def room_state(workshop: Mapping[str, Any]) -> list[Command]:
     Parameters
     ----------
     workshop : mapping
-        As ``Store.workshop`` returns it (``paused``, ``message``).
+        As ``Store.workshop`` returns it (``paused``, ``message``, ``skip_lessons``).
 
     Returns
     -------
     list of Command
         A :class:`Pause` when the room is paused, a :class:`ShowMessage` for the last
-        message to the room.
+        message to the room, a :class:`SkipLessons` when the lessons are skipped.
     """
     state: list[Command] = []
     if workshop.get("paused"):
         state.append(Pause(True))
     if workshop.get("message"):
         state.append(ShowMessage(str(workshop["message"])))
+    if workshop.get("skip_lessons"):
+        state.append(SkipLessons(True))
     return state

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from bacasable.run.diagnostic_view import LEVEL_NAMES
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store
 
@@ -136,7 +137,9 @@ def format_tile(
         ``hand_text``, ``hand_seconds``, ``handover`` and ``handover_text`` (another device
         asks for this learner's run), ``done``, ``abandoned``, ``disconnected``, ``state``
         (``"hand"``, ``"done"``, ``"disconnected"``, ``"abandoned"``, ``"idle"``,
-        ``"active"``, ``"waiting"``), ``state_text``, ``observation``.
+        ``"active"``, ``"waiting"``), ``state_text``, ``observation``, ``placement`` (the
+        level a diagnostic advised, or "") and ``placement_text`` (« Niveau conseillé :
+        débutant », or "").
     """
     scenarios = _titles(catalogue)
     scenario = scenarios.get(tile.get("scenario_id") or "")
@@ -207,6 +210,9 @@ def format_tile(
         "state": state,
         "state_text": state_text,
         "observation": note,
+        "placement": str(tile.get("placement") or ""),
+        "placement_text": (f"Niveau conseillé : {LEVEL_NAMES.get(tile['placement'], '')}"
+                           if tile.get("placement") in LEVEL_NAMES else ""),
     }
 
 

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .commands import Command, HandAnswered, parse_command
+from .commands import Command, HandAnswered, SkipLessons, parse_command
 from .joining import _Joining
 from .outbox import Outbox, Run
 from .outcomes import MSG_HAND, Joined, Problem
@@ -89,6 +89,7 @@ class LearnerSession(_Joining):
         #: True once the run was handed over to another device: this one writes no more.
         self.moved = False
         self._owner_checked = 0.0
+        self._skip_lessons: bool | None = None
 
     # --- state ------------------------------------------------------------------------------
 
@@ -121,6 +122,19 @@ class LearnerSession(_Joining):
     def connected(self) -> bool:
         """False while the store cannot be reached or events wait to be written."""
         return not self._failing and not self.outbox.pending
+
+    @property
+    def skip_lessons(self) -> bool:
+        """Whether the lessons and quizzes are skipped (the last command, else on joining)."""
+        if self._skip_lessons is not None:
+            return self._skip_lessons
+        return bool((self.workshop or {}).get("skip_lessons"))
+
+    def _skip(self, command: SkipLessons) -> None:
+        """Apply the facilitator's choice to every run of this learner (from the next screen)."""
+        self._skip_lessons = command.skip
+        for run in self._runs:
+            run.runner.skip_lessons = command.skip
 
     @property
     def hand_raised(self) -> bool:
@@ -181,6 +195,7 @@ class LearnerSession(_Joining):
         """
         if not self.joined:
             return False
+        runner.skip_lessons = self.skip_lessons
         scenario = runner.scenario
         previous = None
         # The events of a run left just before (abandoned on "Recommencer") come first.
@@ -223,8 +238,9 @@ class LearnerSession(_Joining):
     def poll_once(self, *, alive: bool = True) -> list[Command]:
         """Write what waits, read the new commands, send a heartbeat when due; never raises.
 
-        Call it about every second (an asyncio task in the learner's kernel). It applies
-        nothing itself: the widget layer applies the commands returned.
+        Call it about every second (an asyncio task in the learner's kernel). It applies only
+        the skip of lessons and quizzes itself, to its runs; the widget layer applies the
+        commands returned.
 
         Parameters
         ----------
@@ -253,6 +269,8 @@ class LearnerSession(_Joining):
         for row in rows:
             self._after = max(self._after, int(row["id"]))
             command = parse_command(row)
+            if isinstance(command, SkipLessons):
+                self._skip(command)
             if command is not None:
                 commands.append(command)
         if answered:

@@ -59,15 +59,15 @@ def test_every_output_of_a_closed_workshop_by_its_join_code(workshops, tmp_path,
                       "5 participant(s), 4 parcours, dont 3 terminé(s).")
     assert out[1:] == [
         f"Bilan HTML écrit : {Path('sortie') / 'bilan.html'}",
-        f"Tableaux CSV écrits : 6 fichiers dans {Path('tableaux')}",
+        f"Tableaux CSV écrits : 9 fichiers dans {Path('tableaux')}",
         f"Classeur Excel écrit : {Path('bilan.xlsx')}",
         f"Compte rendu d'activité écrit : {Path('activite.csv')}",
     ]
     page = (tmp_path / "sortie" / "bilan.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">") and "<script" not in page
     assert sorted(p.name for p in (tmp_path / "tableaux").iterdir()) == [
-        "ecran-par-ecran.csv", "erreurs.csv", "observations.csv", "parcours.csv",
-        "presence.csv", "temps-par-ecran.csv"]
+        "diagnostic.csv", "ecran-par-ecran.csv", "erreurs.csv", "niveaux-conseilles.csv",
+        "observations.csv", "parcours.csv", "presence.csv", "quiz.csv", "temps-par-ecran.csv"]
     assert read_csv(tmp_path / "tableaux" / "presence.csv")["Parcours"].tolist() == [1, 1, 1, 1, 0]
     book = openpyxl.load_workbook(tmp_path / "bilan.xlsx")
     assert book.sheetnames[:2] == ["Présence", "Parcours"]

@@ -135,3 +135,19 @@ def test_resume_with_unknown_screen_changes_nothing(scenario, persona):
     run, _, _ = make(scenario, persona)
     assert not run.resume(["start"], "nowhere")
     assert run.current_id == "start" and run.history == []
+
+
+def test_the_mailbox_shows_the_address_created_in_the_exercise():
+    from bacasable.common.config import BUILTIN_SCENARIOS
+    from bacasable.run.autoplay import play_through
+    from bacasable.run.messages import mail_address
+    from bacasable.scenario.loader import load_catalogue
+
+    cat = load_catalogue([BUILTIN_SCENARIOS])
+    scenario = cat.scenarios["adresse-email-cv"]
+    for persona_id in scenario.personas:
+        persona = cat.personas[persona_id]
+        run = Runner(scenario, persona, seed=1)
+        assert mail_address(run) == persona.email  # none yet, or the old one
+        assert play_through(run).finished
+        assert mail_address(run) == persona.situation["messagerie"]["adresse"] != persona.email

@@ -235,9 +235,17 @@ def _urls(pattern: str) -> list[str]:
     return urls
 
 
+#: The reading-aloud route answers JSON with its own French sentences.
+SPEECH_CODES = {"texte", "trop", "occupe", "indisponible", "methode"}
+
+
 def _is_french(response: requests.Response) -> bool:
     if response.headers.get("Content-Type", "").startswith("application/json"):
-        return response.json().get("message") in FRENCH_TITLES
+        data = response.json()
+        if data.get("code") in SPEECH_CODES:
+            return data.get("message", "").endswith(".") and " " in data["message"] \
+                and "Error" not in data["message"]
+        return data.get("message") in FRENCH_TITLES
     return 'lang="fr"' in response.text and any(t in response.text for t in FRENCH_TITLES)
 
 
@@ -249,7 +257,7 @@ def test_every_route_answers_a_french_page_and_never_500(workbook):
         "RedirectHandler", "NotFoundHandler", "KernelHandler", "KernelChannelsHandler",
         "TemplateFileHandler", "MultiStaticFileHandler", "ThemesHandler",
         "VoilaShutdownKernelHandler", "RequestInfoSocketHandler", "FileFindHandler",
-        "AllowListFileHandler", "NotebookPageHandler",
+        "AllowListFileHandler", "NotebookPageHandler", "SpeechHandler",
     }, names
     assert "LogoutHandler" not in names and "LoginFormHandler" not in names
     checked = 0

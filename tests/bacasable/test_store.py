@@ -110,15 +110,15 @@ def count(store: Store, table) -> int:
 EXPECTED_COLUMNS = {
     "workshops": {"id", "join_code", "title", "place", "date", "scenario_ids", "themes", "level",
                   "duration_minutes", "equipment", "created_at", "closed_at", "paused",
-                  "message", "message_at", "focus_screen", "focus_at"},
+                  "message", "message_at", "focus_screen", "focus_at", "skip_lessons"},
     "participants": {"id", "workshop_id", "pseudonym", "created_at", "last_seen_at",
                      "hand_raised_at", "hand_answered_at", "device_hash", "handover_hash",
                      "handover_state", "handover_at"},
     "attempts": {"id", "participant_id", "scenario_id", "persona_id", "started_at",
                  "finished_at", "abandoned_at", "current_screen", "screen_index",
-                 "screen_count", "errors", "hints", "updated_at"},
+                 "screen_count", "errors", "hints", "updated_at", "placement"},
     "events": {"id", "attempt_id", "type", "scenario_id", "screen_id", "field_id", "error_kind",
-               "hint_level", "seconds", "at"},
+               "hint_level", "seconds", "answer_id", "correct", "first_time", "level", "at"},
     "observations": {"id", "participant_id", "workshop_id", "scenario_id", "autonomy", "note",
                      "created_at"},
     "commands": {"id", "workshop_id", "participant_id", "kind", "payload", "created_at"},
@@ -917,7 +917,8 @@ def test_events_frame_rows(store, clock):
     assert [r["attempt_id"] for r in rows] == [a1, a1, a2, a2]
     assert set(rows[0]) == {"event_id", "attempt_id", "participant_id", "workshop_id",
                             "persona_id", "type", "scenario_id", "screen_id", "field_id",
-                            "error_kind", "hint_level", "seconds", "at"}
+                            "error_kind", "hint_level", "seconds", "answer_id", "correct",
+                            "first_time", "at"}
     assert rows[0]["workshop_id"] == w1["id"] and rows[0]["participant_id"] == p1
     assert [r["workshop_id"] for r in store.events_frame_rows(workshop_id=w2["id"])] == [
         w2["id"]] * 2

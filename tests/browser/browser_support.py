@@ -25,6 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
 from bacasable.personas.derived import documents
 from bacasable.run.autoplay import answers_for_screen
+from bacasable.run.quiz import CHECK_LABEL, NOT_QUITE, RIGHT
 from bacasable.run.runner import Runner
 from bacasable.scenario.loader import Catalogue, load_catalogue
 from bacasable.scenario.schema import CATEGORY_LABELS, FieldSpec, Scenario, Screen
@@ -274,8 +275,8 @@ class Learner:
         text = items.last.inner_text()
         codes = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
         assert codes, f"no code in the last message: {text!r}"
-        if close:
-            button.click()
+        if close:  # with the sheet's own button: on a phone the sheet covers the page
+            region.get_by_role("button", name=re.compile("^Fermer ")).click()
             expect(button).to_have_attribute("aria-expanded", "false")
         return codes[-1]
 
@@ -345,7 +346,27 @@ class Learner:
 
     def play_screen(self, overrides: dict[str, Any] | None = None) -> None:
         self.refuse_cookies()
+        quiz = self.run.quizzes.get(self.run.current_id)
+        if self.screen.role == "quiz" and not (quiz and quiz.solved):
+            self.answer_quiz(self.answers()["answer"])
         self.submit(self.fill_screen(overrides))
+
+    def quiz_group(self) -> Locator:
+        """The answers of the quiz: a radio group named by its question."""
+        return self.form().get_by_role("radiogroup", name=self.run.text(self.screen.question))
+
+    def answer_quiz(self, answer_id: str) -> None:
+        """Choose an answer and confirm it; wait until the page says what it means."""
+        answer = next(a for a in self.screen.answers if a.id == answer_id)
+        radio = option(self.quiz_group(), "radio", self.run.text(answer.label))
+        self.confirm_answer(radio, self.form().get_by_role("button", name=CHECK_LABEL, exact=True))
+        said = self.page.get_by_role("status").filter(has_text=RIGHT if answer.correct else NOT_QUITE)
+        expect(said).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        self.run.answer(answer_id)
+
+    def confirm_answer(self, radio: Locator, button: Locator) -> None:
+        radio.check()
+        button.click()
 
     def finished(self) -> bool:
         return self.run.status == "finished"
@@ -441,6 +462,10 @@ class KeyboardLearner(Learner):
         if not target.is_checked():
             self.page.keyboard.press("Space")
         expect(target).to_be_checked()
+
+    def confirm_answer(self, radio: Locator, button: Locator) -> None:
+        self.choose_radio(radio)
+        self.press_button(button)
 
     def choose_in_select(self, select: Locator, label: str) -> None:
         self.tab_to(select)

@@ -20,7 +20,9 @@ from browser_support import (
 )
 from playwright.sync_api import expect
 
+from bacasable.run.autoplay import play_through
 from bacasable.run.fields import FieldContext, check_field
+from bacasable.run.runner import Runner
 
 pytestmark = pytest.mark.browser
 
@@ -124,14 +126,11 @@ def make_taken_mistake(learner: Learner) -> None:
     expect(field).to_have_count(0)
 
 
-def has_kind(scenario, kind: str) -> bool:
-    """Whether a field of the scenario is of this kind."""
-    return any(f.kind == kind for s in scenario.screens for f in s.fields)
-
-
-def has_rule(scenario, rule: str) -> bool:
-    """Whether a field of the scenario has this rule."""
-    return any(r.rule == rule for s in scenario.screens for f in s.fields for r in f.rules)
+def path_fields(scenario_id: str, persona_id: str) -> list:
+    """The fields of the screens this persona goes through (played alone first)."""
+    run = Runner(CATALOGUE.scenarios[scenario_id], CATALOGUE.personas[persona_id], seed=1)
+    path = play_through(run).path
+    return [f for s in CATALOGUE.scenarios[scenario_id].screens if s.id in path for f in s.fields]
 
 
 @pytest.mark.parametrize(("scenario_id", "persona_id"), RUNS, ids=[f"{s}-{p}" for s, p in RUNS])
@@ -140,10 +139,11 @@ def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
     open_learner_page(page, workbook, scenario=scenario_id, persona=persona_id)
     learner.wait_screen()
     mistakes = persona_id == FIRST[scenario_id]
-    scenario = learner.scenario
-    # A wrong code where the CAF's are, and in a scenario with no NIR nor address to choose.
-    code_mistake = scenario_id.startswith("caf") or not (
-        has_kind(scenario, "nir") or has_rule(scenario, "not_taken"))
+    fields = path_fields(scenario_id, persona_id)
+    has_nir = any(f.kind == "nir" for f in fields)
+    has_taken = any(r.rule == "not_taken" for f in fields for r in f.rules)
+    # A wrong code on the CAF's paths, and on a path with no NIR nor address to choose.
+    code_mistake = scenario_id.startswith("caf") or not (has_nir or has_taken)
     nir_done = code_done = taken_done = False
     while not learner.finished():
         expect(simulation_notice(page)).to_be_visible()
@@ -162,12 +162,14 @@ def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
             learner.play_screen()
     expect(simulation_notice(page)).to_be_visible()
     learner.receipt_number()
-    expect(page.get_by_role("heading", level=2, name="Bravo, vous avez réussi l'exercice !")
-           ).to_be_visible()
+    # A diagnostic ends on the level it advises, never on « réussi ».
+    ending = (re.compile("^Niveau conseillé : ") if learner.scenario.diagnostic is not None
+              else "Bravo, vous avez réussi l'exercice !")
+    expect(page.get_by_role("heading", level=2, name=ending)).to_be_visible()
     assert learner.screens_seen == learner.run.history + [learner.run.current_id]
     if mistakes:
-        assert nir_done or not has_kind(scenario, "nir")
-        assert taken_done or not has_rule(scenario, "not_taken")
+        assert nir_done or not has_nir
+        assert taken_done or not has_taken
         assert code_done or not code_mistake
         assert nir_done or taken_done or code_done, "the first persona made no mistake"
     assert page.record.requests, "no request recorded"

@@ -363,7 +363,8 @@ def test_excel_and_html_report(make, synthetic):
     assert book_msg["name"] == "bilan-atelier-caf-et-emploi-2026-11-12.xlsx"
     sheets = openpyxl.load_workbook(io.BytesIO(book))
     assert sheets.sheetnames == ["Présence", "Parcours", "Écran par écran",
-                                 "Erreurs fréquentes", "Temps par écran", "Observations"]
+                                 "Erreurs fréquentes", "Temps par écran", "Observations", "Quiz",
+                                 "Par où commencer", "Niveaux conseillés"]
     notes = [row[3] for row in sheets["Observations"].iter_rows(min_row=2, values_only=True)]
     assert notes[2] == "=SOMME(A1:A2) Besoin d'aide pour le loyer."
     assert html_msg["mime"] == "text/html" and html_msg["name"].endswith(".html")
@@ -428,7 +429,7 @@ def test_period_files(make):
     assert csv_frame(rows)["Titre de l'atelier"].tolist() == ["Atelier CAF et emploi",
                                                               "Atelier emploi"]
     assert openpyxl.load_workbook(io.BytesIO(book)).sheetnames == [
-        "Ateliers", "Progression", "Difficulté", "Compétences"]
+        "Ateliers", "Progression", "Difficulté", "Compétences", "Niveaux conseillés"]
 
 
 # --- cells and names -----------------------------------------------------------------------------

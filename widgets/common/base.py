@@ -21,6 +21,7 @@ SHARED_CSS = (
     "learner/tools.css",
     "learner/catalogue.css",
     "learner/workshop.css",
+    "learner/reading.css",
 )
 
 #: Logger of every learner-side problem (never shown as a traceback on screen).

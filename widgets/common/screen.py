@@ -31,10 +31,15 @@ class ScreenView(ActionWidget):
     Actions sent (see :meth:`on_action`): ``submit`` (``screen``, ``values``), ``back``
     (``screen``: the screen to go back to, optional), ``hint`` (``field``, optional),
     ``cookies`` (``accept``), ``extend``, ``restart``, ``catalogue``, ``check`` (``field``,
-    ``value``).
+    ``value``). On a quiz (``view["quiz"]``), ``check`` with ``field`` "answer" and the chosen
+    answer's id gives that answer (:meth:`~bacasable.run.runner.Runner.answer`); once the quiz
+    is solved, the form's button submits as on any screen. On a diagnostic's task
+    (``view["diagnostic"]["task"]``), ``give_up`` is « Je ne sais pas faire »: the task is left
+    not done and the next screen comes.
     """
 
-    _esm = module("common/screen_fields.js", "common/screen.js")
+    _esm = module("common/screen_fields.js", "common/screen_lessons.js",
+                  "common/screen_diagnostic.js", "common/screen.js")
 
     view = traitlets.Dict().tag(sync=True)
 

@@ -44,7 +44,7 @@ MSG_MORE_ROWS = "Seules les {shown} premières lignes sont affichées sur {total
     "Le fichier CSV les contient toutes."
 
 #: Columns shown as a percentage (the frames hold a rate between 0 and 1).
-PERCENT = {"completion_rate"}
+PERCENT = {"completion_rate", "right_first_time_rate"}
 #: Columns with one decimal at most.
 #: Columns of days (a time there is midnight: only the day is shown).
 DAYS = {"date"}
@@ -274,6 +274,19 @@ def workshop_view(report: Any, charts: Any) -> dict[str, Any]:
                                                "Temps par écran",
                                                ("screen_title", "runs", "median_seconds",
                                                 "mean_seconds"))))
+        if len(getattr(report, "quiz", ())):
+            sections.append(_section("quiz", "Quiz : bonnes réponses du premier coup", [
+                _text("Pour chaque question : combien d'apprenants ont répondu, et combien ont "
+                      "trouvé la bonne réponse du premier coup."),
+                table_block("quiz", _with_titles(report.quiz, titles), "Réponses aux quiz",
+                            ("scenario_title", "question", "answered", "right_first_time",
+                             "right_first_time_rate"), "question")]))
+        if len(getattr(report, "diagnostic", ())):
+            sections.append(_section("diagnostic", "Par où commencer ? Le niveau de chacun", [
+                _text("Le niveau que le diagnostic conseille, d'après ce que chacun a fait."),
+                table_block("diagnostic", report.diagnostic, "Niveau conseillé de chaque apprenant",
+                            ("pseudonym", "placement", "score", "score_max", "skills_done",
+                             "skills_practise"), "pseudonym")]))
     sections.append(_section("observations", "Observations de l'animateur", [table_block(
         "observations", report.observations, "Observations notées pendant l'atelier",
         ("pseudonym", "scenario_title", "autonomy", "note", "created_at"), "pseudonym",
@@ -380,4 +393,10 @@ def history_view(report: Any, charts: Any, pseudonym: str = "") -> dict[str, Any
             table_block("skills", report.skills, "Compétences travaillées et réussies seul",
                         ("skill_label", "learners_practised", "learners_alone"), "skill_label",
                         empty="Les exercices faits ne sont liés à aucune compétence.")]))
+        if len(getattr(report, "diagnostic_levels", ())):
+            sections.append(_section("diagnostic_levels", "Niveaux conseillés par atelier", [
+                table_block("diagnostic_levels", report.diagnostic_levels,
+                            "Niveaux conseillés par le diagnostic, atelier par atelier",
+                            ("workshop_title", "date", "learners", "debutant", "intermediaire",
+                             "avance"), "workshop_title")]))
     return {"kind": "period", "title": report.title(), "empty": empty, "sections": sections}

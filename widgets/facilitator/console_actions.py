@@ -33,6 +33,9 @@ MSG_UNKNOWN_LEARNER = "Cette personne n'est plus dans l'atelier."
 MSG_UNKNOWN_SCREEN = "Choisissez un écran dans la liste."
 MSG_EMPTY_MESSAGE = "Écrivez le message à envoyer."
 MSG_ATTESTATIONS = "Les attestations sont prêtes : {name}. Ouvrez le fichier pour l'imprimer."
+MSG_LESSONS_SKIPPED = ("Les leçons et les quiz sont passés pour tout le monde. "
+                       "Cela compte à partir de l'écran suivant.")
+MSG_LESSONS_PLAYED = "Les leçons et les quiz sont de nouveau montrés aux apprenants."
 
 
 class ConsoleActions:
@@ -167,6 +170,14 @@ class ConsoleActions:
         self.store.set_pause(self._require_workshop(), False)
         self.panel.workshop = {**self.panel.workshop, "paused": False}
         self.panel.say("La pause est finie : les apprenants reprennent leur exercice.")
+
+    def _do_lessons(self, content: Action) -> None:
+        """Skip the lessons and quizzes for the room (``skip`` true), or show them again."""
+        assert self.panel is not None
+        skip = content.get("skip") is True
+        self.store.set_skip_lessons(self._require_workshop(), skip)
+        self.panel.workshop = {**self.panel.workshop, "skip_lessons": skip}
+        self.panel.say(MSG_LESSONS_SKIPPED if skip else MSG_LESSONS_PLAYED)
 
     def _do_goto(self, content: Action) -> None:
         assert self.panel is not None

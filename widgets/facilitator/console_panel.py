@@ -63,7 +63,7 @@ def workshop_card(workshop: Mapping[str, Any], catalogue: Catalogue | None) -> d
     -------
     dict
         ``id``, ``title``, ``place``, ``date`` (in full), ``code``, ``code_grouped``,
-        ``code_spoken``, ``paused``, ``message``, ``scenarios`` (titles).
+        ``code_spoken``, ``paused``, ``skip_lessons``, ``message``, ``scenarios`` (titles).
     """
     code = workshop["join_code"]
     titles = []
@@ -79,6 +79,7 @@ def workshop_card(workshop: Mapping[str, Any], catalogue: Catalogue | None) -> d
         "code_grouped": grouped(code),
         "code_spoken": spaced(code),
         "paused": bool(workshop.get("paused")),
+        "skip_lessons": bool(workshop.get("skip_lessons")),
         "message": workshop.get("message") or "",
         "scenarios": titles,
     }

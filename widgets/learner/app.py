@@ -196,6 +196,7 @@ class Atelier(ipywidgets.VBox):
                 self.catalogue.personas[persona_id],
                 on_catalogue=self.show_catalogue,
                 runner_options=self._runner_options,
+                exercise_titles={sid: s.title for sid, s in self._all.scenarios.items()},
             )
             for listener in self._listeners:
                 player.on_event(listener)

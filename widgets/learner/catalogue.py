@@ -81,11 +81,12 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
     -------
     cards : list of dict
         ``id``, ``title``, ``service``, ``summary``, ``duration`` ("30 min"), ``level``
-        ("Débutant"), the origin of :func:`scenario_origin` (``local``, ``folder``,
-        ``origin``, ``overrides``), ``category``, ``category_label`` and ``category_rank``
+        ("Débutant"), ``diagnostic`` (a placement test: « Par où commencer ? », shown first),
+        the origin of :func:`scenario_origin` (``local``, ``folder``, ``origin``,
+        ``overrides``), ``category``, ``category_label`` and ``category_rank``
         (the catalogue's group), ``skills`` ("2.4 S'insérer…") and ``personas`` (``id``,
         ``first_name``, ``story``) of each scenario that has at least one known persona,
-        sorted by group, level, then title.
+        sorted by group, level, then title, the diagnostics first.
     broken : int
         Scenario files with errors plus scenarios with no known persona.
     """
@@ -110,6 +111,7 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
             "duration": f"{scenario.duration_minutes} min",
             "level": LEVEL_LABELS.get(scenario.level, scenario.level),
             "level_rank": order.index(scenario.level) if scenario.level in order else 99,
+            "diagnostic": scenario.diagnostic is not None,
             "category": scenario.category or OTHER_CATEGORY[0],
             "category_label": CATEGORY_LABELS.get(scenario.category or "", OTHER_CATEGORY[1]),
             "category_rank": groups.index(scenario.category) if scenario.category else 99,
@@ -122,7 +124,8 @@ def scenario_cards(catalogue: Catalogue) -> tuple[list[dict[str, Any]], int]:
                 for p in personas
             ],
         })
-    cards.sort(key=lambda c: (c["category_rank"], c["level_rank"], c["title"]))
+    cards.sort(key=lambda c: (not c["diagnostic"], c["category_rank"], c["level_rank"],
+                              c["title"]))
     return cards, broken
 
 

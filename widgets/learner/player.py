@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets
 
+from bacasable.run.diagnostic import runner_for
+from bacasable.run.diagnostic_view import with_titles
 from bacasable.run.events import RunEvent
+from bacasable.run.messages import mail_address
 from bacasable.run.runner import Message, Runner
 from bacasable.run.view import screen_view
 from bacasable.scenario.schema import Persona, Scenario
@@ -19,6 +22,7 @@ from widgets.common.screen import ScreenView
 
 from .devices import MailboxView, PhoneView
 from .persona import PersonaCard
+from .reading import ReadingToolbar
 
 #: Shown when anything fails while handling what the learner did (the details go to the log).
 PROBLEM_MESSAGE = "Un problème est survenu. Vos réponses sont gardées. Réessayez."
@@ -30,7 +34,7 @@ RunHook = Callable[[Runner], None]
 
 #: What the learner's page may not do while the facilitator has paused the room.
 BLOCKED_WHILE_PAUSED = frozenset(
-    {"submit", "back", "hint", "check", "cookies", "restart", "catalogue"}
+    {"submit", "back", "hint", "check", "cookies", "restart", "catalogue", "give_up"}
 )
 
 
@@ -58,6 +62,8 @@ class ScenarioPlayer(ipywidgets.VBox):
     runner_options : dict, optional
         Keyword arguments for :class:`~bacasable.run.runner.Runner` (``seed``, ``today``,
         ``clock``), used for every run including restarts.
+    exercise_titles : mapping, optional
+        The exercises' titles by id, for the end of a diagnostic (the exercises it advises).
 
     Attributes
     ----------
@@ -67,6 +73,8 @@ class ScenarioPlayer(ipywidgets.VBox):
     phone : PhoneView
     mailbox : MailboxView
     persona_card : PersonaCard
+    reading : ReadingToolbar
+        « Lire à voix haute » and the text size, above everything else.
     paused : bool
         The facilitator paused the room: what the learner sends does not move the run
         (the page covers the form meanwhile).
@@ -85,12 +93,14 @@ class ScenarioPlayer(ipywidgets.VBox):
         *,
         on_catalogue: Callable[[], None] | None = None,
         runner_options: dict[str, Any] | None = None,
+        exercise_titles: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.scenario = scenario
         self.persona = persona
         self._on_catalogue = on_catalogue
         self._runner_options = dict(runner_options or {})
+        self._titles = dict(exercise_titles or {})
         self._listeners: list[Listener] = []
         self._run_hooks: list[RunHook] = []
         self._action_context: Callable[[], AbstractContextManager[Any]] | None = None
@@ -101,13 +111,14 @@ class ScenarioPlayer(ipywidgets.VBox):
         self.phone = PhoneView(owner=persona.first_name, address=self._phone_text(persona))
         self.mailbox = MailboxView(owner=persona.first_name, address=persona.email or "")
         self.persona_card = PersonaCard(persona)
+        self.reading = ReadingToolbar()
         self._devices = ipywidgets.Box([self.phone, self.mailbox])
         self._devices.add_class("bas-devices")
-        super().__init__([self.persona_card, self._devices, self.screen], **kwargs)
+        super().__init__([self.reading, self.persona_card, self._devices, self.screen], **kwargs)
         self.add_class("bas-player")
         for widget in (self.screen, self.phone, self.mailbox, self.persona_card):
             widget.on_action(self.handle)
-        self.runner = Runner(scenario, persona, **self._runner_options)
+        self.runner = runner_for(scenario, persona, **self._runner_options)
         self._refresh()
 
     @staticmethod
@@ -202,7 +213,7 @@ class ScenarioPlayer(ipywidgets.VBox):
 
     def close(self) -> None:
         """Close the player and every widget it holds (frees their comms)."""
-        for name in ("screen", "phone", "mailbox", "persona_card", "_devices"):
+        for name in ("screen", "phone", "mailbox", "persona_card", "reading", "_devices"):
             widget = self.__dict__.get(name)
             if widget is not None:
                 widget.close()
@@ -247,6 +258,7 @@ class ScenarioPlayer(ipywidgets.VBox):
             "extend": self._extend,
             "restart": self._restart,
             "catalogue": self._catalogue,
+            "give_up": self._give_up,
         }
 
     def _stale(self, content: Action) -> bool:
@@ -290,13 +302,22 @@ class ScenarioPlayer(ipywidgets.VBox):
         self.runner.answer_cookies(bool(content.get("accept")))
         self._refresh("cookies")
 
+    def _give_up(self, content: Action) -> None:
+        # « Je ne sais pas faire » on a diagnostic's task: left not done, the next screen comes.
+        if self._stale(content):
+            self._refresh()
+            return
+        give_up = getattr(self.runner, "give_up", None)
+        moved = bool(give_up()) if give_up is not None else False
+        self._refresh("give_up", failed=not moved)
+
     def _extend(self, content: Action) -> None:
         # Nothing expires in the sandbox: the view restarted its timer; nothing else to do.
         return None
 
     def _restart(self, content: Action) -> None:
         self.runner.abandon()
-        self.runner = Runner(self.scenario, self.persona, **self._runner_options)
+        self.runner = runner_for(self.scenario, self.persona, **self._runner_options)
         for listener in self._listeners:
             self.runner.subscribe(listener)
         for hook in self._run_hooks:
@@ -314,7 +335,7 @@ class ScenarioPlayer(ipywidgets.VBox):
     # --- view ---------------------------------------------------------------------------------
 
     def _view(self) -> dict[str, Any]:
-        return screen_view(self.runner)
+        return with_titles(screen_view(self.runner), self._titles)
 
     def _refresh(
         self,
@@ -352,3 +373,6 @@ class ScenarioPlayer(ipywidgets.VBox):
         messages = self.runner.messages
         self.phone.add_messages([_message_view(m) for m in messages if m.kind == "sms"])
         self.mailbox.add_messages([_message_view(m) for m in messages if m.kind == "email"])
+        address = mail_address(self.runner) or ""
+        if self.mailbox.address != address:
+            self.mailbox.address = address

@@ -24,6 +24,8 @@ from bacasable.authoring.files import target_folder
 from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
 from bacasable.authoring.scenario_structure import field_list
 from bacasable.common.config import BUILTIN_SCENARIOS
+from bacasable.run.diagnostic import runner_for
+from bacasable.run.diagnostic_view import with_titles
 from bacasable.run.runner import Runner
 from bacasable.run.view import screen_view
 from widgets.common.pin_gate import GatedApp, guarded
@@ -179,7 +181,7 @@ class Editor(StructureEditing, GatedApp):
         if persona is None:
             self.panel.say(error=MSG_NO_PERSONA)
             return
-        run = self._run = Runner(scenario, persona, seed=0)
+        run = self._run = runner_for(scenario, persona, seed=0)
         screen_id = scenario.screens[self.doc.screen_index(self.panel.screen)].id
         if screen_id != run.current_id:
             run.go_to(screen_id)
@@ -188,7 +190,9 @@ class Editor(StructureEditing, GatedApp):
     def _draw_preview(self) -> None:
         assert self.preview is not None and self._run is not None
         self._seq += 1
-        view = screen_view(self._run)
+        titles = {} if self.catalogue is None else {
+            sid: s.title for sid, s in self.catalogue.scenarios.items()}
+        view = with_titles(screen_view(self._run), titles)  # a diagnostic's exercises next
         view["ui"] = {"seq": self._seq, "run": self._seq}
         self.preview.view = view
 

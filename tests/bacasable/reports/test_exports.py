@@ -213,7 +213,8 @@ def test_report_tables_as_csv_files_with_known_numbers(report, tmp_path):
     paths = write_report_csv(first, tmp_path / "csv")
     assert [p.name for p in paths] == [
         "presence.csv", "parcours.csv", "ecran-par-ecran.csv", "erreurs.csv",
-        "temps-par-ecran.csv", "observations.csv"]
+        "temps-par-ecran.csv", "observations.csv", "quiz.csv", "diagnostic.csv",
+        "niveaux-conseilles.csv"]
     runs = read_csv((tmp_path / "csv" / "parcours.csv").read_bytes())
     assert runs.columns[:3].tolist() == ["Pseudonyme", "Code de l'exercice", "Exercice"]
     assert runs["Durée (min)"].tolist() == [6.5, 4.8, 5.3, 6.1]
@@ -232,7 +233,8 @@ def test_report_workbook_with_hostile_learner(report):
     first, second = report
     sheets = report_sheets(second)
     assert list(sheets) == ["Présence", "Parcours", "Écran par écran", "Erreurs fréquentes",
-                            "Temps par écran", "Observations"]
+                            "Temps par écran", "Observations", "Quiz", "Par où commencer",
+                            "Niveaux conseillés"]
     book = load_xlsx(xlsx_bytes(sheets))
     presence = book["Présence"]
     assert [c.value for c in presence["A"]] == ["Pseudonyme", "chloe", "Farid", "-moi"]

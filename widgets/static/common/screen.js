@@ -76,6 +76,38 @@ function review(view, send) {
   });
 }
 
+// --- the simulation notice ----------------------------------------------------------------
+
+/** The notice that it is a simulation: whole on the exercise's first screen (and on the first
+ *  screen this page shows of a run: a learner who comes back reads it once more); then a strip
+ *  of one line that still says it, whose « En savoir plus » shows the whole text. */
+function simulationNotice(view, root) {
+  const scenario = view.scenario || {};
+  const run = String((view.ui || {}).run || 0);
+  if (root.dataset.noticeRun !== run) {
+    root.dataset.noticeRun = run;
+    root.dataset.noticeScreen = view.screen.id;
+  }
+  const whole = (view.step || {}).index === 1 || root.dataset.noticeScreen === view.screen.id;
+  const title = h("p", { class: "bas-notice-title" }, SIMULATION_TITLE);
+  const text = [
+    h("p", {}, view.notice || "Rien n'est envoyé."),
+    scenario.title ? h("p", {}, `Exercice : ${scenario.title}`) : null];
+  if (whole) return h("div", { class: "bas-notice", role: "note" }, title, text);
+  const panelId = `bas-${view.screen.id}-notice-text`;
+  const panel = h("div", { class: "bas-notice-text", id: panelId, hidden: true }, text);
+  const more = h("button", {
+    type: "button", class: "bas-button bas-button--secondary bas-notice-more",
+    "aria-expanded": "false", "aria-controls": panelId,
+  }, "En savoir plus");
+  more.addEventListener("click", () => {
+    const open = more.getAttribute("aria-expanded") !== "true";
+    more.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+  });
+  return h("div", { class: "bas-notice bas-notice--strip", role: "note" }, title, more, panel);
+}
+
 // --- the screen ---------------------------------------------------------------------------
 
 function build(root, view, send, dom) {
@@ -95,10 +127,13 @@ function build(root, view, send, dom) {
   const content = [];
   if (screen.intro) content.push(h("p", { class: "bas-intro" }, screen.intro));
   if (finished) {
-    content.push(...closing(view, send));
+    const result = view.diagnostic && view.diagnostic.result; // a diagnostic's own end
+    content.push(...(result ? diagnosticResult(view, send) : closing(view, send)));
   } else {
     for (const paragraph of screen.body || []) content.push(h("p", {}, paragraph));
     if (screen.role === "review") content.push(...review(view, send));
+    if (screen.role === "lesson") content.push(...lessonContent(view));
+    if (screen.role === "quiz") content.push(...quizContent(view, send, dom));
     if (fields.length) content.push(h("div", { class: "bas-fields" }, fields.map((f) => renderField(f, screen.id, view))));
     if (fields.length) {
       content.push(h("div", { class: "bas-help-row" },
@@ -113,6 +148,7 @@ function build(root, view, send, dom) {
       screen.can_go_back
         ? h("button", { type: "button", class: "bas-button bas-button--secondary", onclick: () => send({ action: "back" }) }, "Retour")
         : null));
+    content.push(...giveUpButton(view, send));
   }
   if (finished) content.push(dom.status, dom.problem);
 
@@ -127,6 +163,7 @@ function build(root, view, send, dom) {
   dom.form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (finished) return;
+    if (dom.onSubmit && dom.onSubmit()) return; // a quiz checks the answer chosen first
     const values = {};
     for (const f of fields) values[f.id] = readField(dom.form, f, `bas-${screen.id}-${f.id}`);
     send({ action: "submit", values });
@@ -139,10 +176,7 @@ function build(root, view, send, dom) {
   const scenario = view.scenario || {};
   root.setAttribute("aria-label", scenario.service ? `Site simulé : ${scenario.service}` : "Site simulé");
   root.replaceChildren(
-    h("div", { class: "bas-notice", role: "note" },
-      h("p", { class: "bas-notice-title" }, SIMULATION_TITLE),
-      h("p", {}, view.notice || "Rien n'est envoyé."),
-      scenario.title ? h("p", {}, `Exercice : ${scenario.title}`) : null),
+    simulationNotice(view, root),
     h("div", { class: "bas-site" },
       h("div", { class: "bas-site-header" }, h("p", { class: "bas-service" }, scenario.service || "")),
       dom.cookies,
@@ -226,6 +260,7 @@ function refresh(view, send, dom) {
   }
 
   fill(dom.problem, ui.problem ? box("problem", "Un problème est survenu", h("p", {}, ui.problem)) : null);
+  if (screen.role === "quiz" && dom.quizFeedback) refreshQuiz(view, dom);
 
   if (focusTarget) {
     focusTarget.setAttribute("tabindex", "-1");
@@ -282,7 +317,9 @@ export default {
       if (after > 0) state.timer = setTimeout(showTimeout, after * 1000);
     };
 
-    const lost = () => !document.activeElement || document.activeElement === document.body;
+    // Focus left on a control no longer shown (the list of exercises, hidden) is lost too.
+    const lost = () => !document.activeElement || document.activeElement === document.body
+      || !document.activeElement.getClientRects().length;
 
     // A new screen: show its top and put focus on its title. On the first render, only when
     // focus was lost (the page just loaded, or the button that opened the exercise is gone).

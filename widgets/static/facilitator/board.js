@@ -15,6 +15,8 @@ function makeTile(tile, base, model, send) {
   refs.name = h("span", {});
   refs.number = h("span", { class: "bas-tile-number" });
   refs.state = h("p", { class: "bas-tile-state" });
+  // The level a diagnostic (« Par où commencer ? ») advised: « Niveau conseillé : débutant ».
+  refs.placement = h("p", { class: "bas-tile-placement", hidden: true });
   refs.handText = h("p", { class: "bas-tile-hand-text" });
   refs.handName = h("span", { class: "bas-sr" });
   refs.handButton = h("button", { type: "button", class: "bas-button bas-button--primary bas-button--small",
@@ -82,6 +84,7 @@ function makeTile(tile, base, model, send) {
     refs.handover,
     refs.hand,
     refs.state,
+    refs.placement,
     h("dl", { class: "bas-tile-facts" }, scenario.row, screen.row, errors.row, hints.row, activity.row),
     refs.observation,
     h("div", { class: "bas-tile-actions" }, hintButton),
@@ -104,6 +107,8 @@ function updateTile(refs, tile) {
   setText(refs.handoverText, tile.handover_text || "");
   setText(refs.handText, tile.hand_text || "");
   setText(refs.state, tile.state_text);
+  refs.placement.hidden = !tile.placement_text;
+  setText(refs.placement, tile.placement_text);
   setText(refs.scenario.dd, tile.scenario || "pas encore choisi");
   refs.screen.row.hidden = !tile.screen;
   setText(refs.screen.dd, tile.screen);

@@ -160,6 +160,10 @@ export default {
     const pauseText = h("p", { class: "bas-console-state" });
     const pauseButton = h("button", { type: "button", class: "bas-button bas-button--primary",
       onclick: () => send({ action: model.get("workshop").paused ? "unpause" : "pause" }) });
+    // A toggle: pressed, the learners' exercises pass over their lessons and quizzes.
+    const lessonsText = h("p", { class: "bas-console-state" });
+    const lessonsButton = h("button", { type: "button", class: "bas-button bas-button--secondary", "aria-pressed": "false",
+      onclick: () => send({ action: "lessons", skip: !model.get("workshop").skip_lessons }) }, "Passer les leçons et les quiz");
     const screenSelect = h("select", { id: `${id}-screen`, class: "bas-input bas-select" });
     const screenField = field(`${id}-screen`, "Écran", screenSelect);
     const messageInput = h("input", { id: `${id}-message`, class: "bas-input", type: "text", maxlength: "280", autocomplete: "off" });
@@ -184,6 +188,8 @@ export default {
       h("div", { class: "bas-console-controls" },
         h("div", { class: "bas-console-control", role: "group", "aria-labelledby": `${id}-pause` },
           h("h4", { id: `${id}-pause` }, "Pause"), pauseText, pauseButton),
+        h("div", { class: "bas-console-control", role: "group", "aria-labelledby": `${id}-lessons` },
+          h("h4", { id: `${id}-lessons` }, "Leçons et quiz"), lessonsText, lessonsButton),
         gotoForm,
         h("form", { class: "bas-console-control", novalidate: true, "aria-labelledby": `${id}-msg`,
           onsubmit: (e) => {
@@ -311,6 +317,9 @@ export default {
       setText(pauseText, w.paused ? "La salle est en pause : les apprenants voient « Pause — regardez l'écran »." : "Les apprenants font leur exercice.");
       setText(pauseButton, w.paused ? "Reprendre l'exercice" : "Mettre en pause");
       pauseButton.setAttribute("aria-describedby", `${id}-pause`);
+      setText(lessonsText, w.skip_lessons ? "Les leçons et les quiz sont passés : les apprenants vont aux écrans suivants."
+        : "Les apprenants voient les leçons et les quiz des exercices.");
+      lessonsButton.setAttribute("aria-pressed", String(Boolean(w.skip_lessons)));
       current.hidden = !w.message;
       setText(currentMessage, w.message || "");
       setText(confirmText, w.title ? `Terminer l'atelier « ${w.title} » ?` : "");

@@ -104,15 +104,23 @@ export default {
       ...sections];
     };
 
+    // A diagnostic (« Par où commencer ? ») comes first, above the themes, in its own list.
+    const startHere = (diagnostics) => h("ul", { class: "bas-cards bas-cards--start" },
+      diagnostics.map((s, i) => card(s, `${id}-start-${i}`, send, 2)));
+
     const drawCards = () => {
-      const scenarios = model.get("scenarios") || [];
+      const all = model.get("scenarios") || [];
+      const first = all.some((s) => s.diagnostic) ? [startHere(all.filter((s) => s.diagnostic))] : [];
+      const scenarios = all.filter((s) => !s.diagnostic);
       const themes = new Set(scenarios.map((s) => s.category));
-      if (!scenarios.length) {
+      if (!all.length) {
         list.replaceChildren(h("p", {}, "Aucun exercice n'est disponible pour l'instant. Prévenez l'animateur."));
+      } else if (!scenarios.length) {
+        list.replaceChildren(...first);
       } else if (scenarios.length < GROUP_FROM || themes.size < 2) {
-        list.replaceChildren(flat(scenarios));
+        list.replaceChildren(...first, flat(scenarios));
       } else {
-        list.replaceChildren(...grouped(scenarios));
+        list.replaceChildren(...first, ...grouped(scenarios));
       }
     };
     const drawMessage = () => {
