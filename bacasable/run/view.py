@@ -15,7 +15,7 @@ from .runner import Runner
 
 #: What the learner is told about the expected format before typing, by field kind.
 FORMAT_HINTS = {
-    "date": "Format : JJ/MM/AAAA",
+    "date": "Le jour, le mois, puis l'année. Exemple : 14 03 1992",
     "phone": "Format : 06 12 34 56 78",
     "email": "Format : nom@exemple.fr",
     "nir": "15 chiffres, sans espace ou avec espaces",

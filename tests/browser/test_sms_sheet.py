@@ -55,3 +55,18 @@ def test_the_sms_is_a_notification_then_a_sheet_then_back_to_the_code(open_page,
     page.keyboard.type(code)
     expect(field).to_have_value(code)
     learner.submit(learner.answers())  # the next screen comes: the code was the right one
+
+
+def test_a_date_is_three_boxes_on_one_line_with_an_example_that_matches(open_page, workbook):
+    page = open_page(SMALL_PHONE)
+    learner = Learner(page, CATALOGUE, SCENARIO, PERSONA)
+    open_learner_page(page, workbook, scenario=SCENARIO, persona=PERSONA)
+    learner.wait_screen()
+    while not any(f.kind == "date" for f in learner.screen.fields):
+        learner.play_screen()
+    spec = next(f for f in learner.screen.fields if f.kind == "date")
+    group = learner.field(spec)
+    tops = [round(group.get_by_label(name, exact=True).bounding_box()["y"])
+            for name in ("Jour", "Mois", "Année")]
+    assert len(set(tops)) == 1, tops
+    expect(group).to_contain_text(re.compile(r"Exemple : \d\d \d\d \d{4}"))
