@@ -162,8 +162,8 @@ def format_tile(
     disconnected = bool(tile.get("disconnected"))
     started = tile.get("attempt_id") is not None
     idle = started and not done and (idle_seconds or 0) >= IDLE_AFTER
-    if hand:
-        state, state_text = "hand", "Main levée"
+    if hand:  # a hand raised from a page now gone: whoever goes there must know
+        state, state_text = "hand", "Main levée" + (" — déconnecté" if disconnected else "")
     elif done:  # a learner who finished may well close the page: that is no worry
         state, state_text = "done", "Exercice terminé"
     elif disconnected:

@@ -180,6 +180,11 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
         expect(fact(card, "Erreurs")).to_have_text(str(errors_of(learner)))
         assert (errors_of(learner) > 0) == (pseudonym == CLUMSY)
     expect(room).to_contain_text("3 apprenants")
+    # People have joined: the code and the controls fold, the board is in the first view.
+    host.evaluate("window.scrollTo(0, 0)")
+    expect(host.get_by_role("heading", name="La salle", exact=True)).to_be_in_viewport()
+    expect(host.get_by_role("button", name="Afficher le code et le QR code")).to_be_visible()
+    host.get_by_text("Piloter la salle (pause, écran, message, indice)").click()
 
     # Pause: every phone is covered; resume: the cover goes.
     host.get_by_role("button", name="Mettre en pause", exact=True).click()
@@ -214,12 +219,19 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
     card = tile(host, first)
     answer = card.get_by_role("button", name=f"J'y vais (baisser la main) : {first}", exact=True)
     expect(answer).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    # The alert at the top stays in view wherever the facilitator has scrolled.
+    alert = host.locator(".bas-hands").get_by_text(f"{first} (n° ")
+    host.mouse.wheel(0, 3000)
+    expect(alert).to_be_in_viewport(timeout=STEP_TIMEOUT_MS)
+    expect(host.locator(".bas-hands").get_by_role("button", name=f"J'y vais : {first}")
+           ).to_be_visible()
     expect(card).to_contain_text("Main levée depuis")
     expect(room).to_contain_text("1 main levée")
     answer.click()
     expect(card.get_by_role("status")).to_have_text(f"Main baissée : allez voir {first}.",
                                                     timeout=STEP_TIMEOUT_MS)
     expect(answer).to_be_hidden()
+    expect(alert).to_have_count(0, timeout=STEP_TIMEOUT_MS)
     expect(phone.get_by_role("button", name="Lever la main", exact=True)).to_be_visible(
         timeout=STEP_TIMEOUT_MS)
     people = {p["pseudonym"]: p for p in store.participants(workshop["id"])}

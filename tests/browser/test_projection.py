@@ -150,10 +150,15 @@ def test_the_audience_sees_only_the_site_scaled_to_fit(open_page, workbook):
     expect(page.locator(".bas-screen h1")).to_have_text("Créer mon compte ameli",
                                                         timeout=STEP_TIMEOUT_MS)
     page.locator("body").click(position={"x": 5, "y": 5})
-    for _ in range(2):  # to the identification screen: two fields, notes and a common error
+    title = page.locator(".bas-screen h1")
+    for _ in range(5):  # to the identification screen: two fields, notes and a common error
+        if title.inner_text() == "Mon identification":
+            break
+        position = page.locator(".bas-proj-position").inner_text()
         page.keyboard.press("PageDown")
-    expect(page.locator(".bas-screen h1")).to_have_text("Mon identification",
-                                                        timeout=STEP_TIMEOUT_MS)
+        expect(page.locator(".bas-proj-position")).not_to_have_text(position,
+                                                                    timeout=STEP_TIMEOUT_MS)
+    expect(title).to_have_text("Mon identification", timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".bas-proj-notes")).to_be_visible()
 
     # P: the site alone, full width, the whole form and its button on the wall.
@@ -185,5 +190,5 @@ def test_the_audience_sees_only_the_site_scaled_to_fit(open_page, workbook):
     wall.keyboard.press("PageDown")
     expect(wall.locator(".bas-screen h1")).to_have_text("Mes coordonnées bancaires",
                                                         timeout=STEP_TIMEOUT_MS)
-    expect(page.locator(".bas-proj-position")).to_have_text(re.compile("^Écran 4 sur 9"))
+    expect(page.locator(".bas-screen h1")).to_have_text("Mes coordonnées bancaires")
     expect(toolbar).to_be_visible()

@@ -305,6 +305,18 @@ def test_drive_actions_write_commands_into_the_store(store, clock, make_console)
     assert tile["hand"] and tile["hand_text"] == "Main levée depuis 1 min"
     assert c.board.announce == "Marie lève la main."
     assert "1 main levée" in c.board.summary
+    # The panel's alert at the top of the screen names her until someone goes. Her page sent
+    # no sign of life here: she is said disconnected, in the alert and on her tile.
+    assert c.panel.hands == [{"id": marie["id"], "pseudonym": "Marie",
+                              "number": f"n° {marie['id']}", "text": "Main levée depuis 1 min",
+                              "disconnected": True}]
+    assert tile["state_text"] == "Main levée — déconnecté"
+    send(c.panel, {"action": "answer_hand", "participant": marie["id"]})  # « J'y vais »
+    c.poll_once()
+    assert c.panel.hands == [] and not store.participant(marie["id"])["hand_raised"]
+    store.raise_hand(marie["id"])
+    clock.advance(90)
+    c.poll_once()
     send(c.board, {"action": "answer_hand", "participant": marie["id"]})
     assert not store.participant(marie["id"])["hand_raised"]
     assert not c.board.tiles[0]["hand"]
@@ -361,6 +373,7 @@ def test_close_the_workshop_after_confirmation(store, make_console):
     send(c.panel, {"action": "close_ask"})
     send(c.panel, {"action": "close_confirm"})
     assert not store.workshop(w["id"])["open"]
+    assert c.panel.closed == {"id": w["id"], "title": "Atelier emploi"}  # its bilan is offered
     assert c.panel.stage == "home" and c.children == (c.panel,)
     assert c.panel.status == ("L'atelier « Atelier emploi » est terminé : personne ne peut plus "
                               "le rejoindre.")
@@ -444,7 +457,8 @@ def test_the_polling_task_updates_the_board_within_a_second(store, make_console)
 def test_the_views_get_the_shared_helper_and_both_stylesheets():
     for cls in (PinGate, ConsolePanel, Board):
         assert "function h(tag" in cls._esm
-        assert ".bas-input" in cls._css and ".bas-tile" in cls._css
+        assert ".bas-input" in cls._css and ".bas-tile" in cls._css and ".bas-hand" in cls._css
+    assert "function facilitatorNav(" in ConsolePanel._esm
     assert console_module.POLL_SECONDS <= 0.5
 
 

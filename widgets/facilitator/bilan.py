@@ -46,7 +46,7 @@ MSG_ORDER = "La date de fin est avant la date de début."
 MSG_PSEUDONYM = "Un pseudonyme fait au plus 30 caractères."
 MSG_FIX = "Corrigez les champs signalés."
 
-BILAN_CSS = stylesheet("facilitator/console.css", "facilitator/bilan.css")
+BILAN_CSS = stylesheet("facilitator/console.css", "facilitator/nav.css", "facilitator/bilan.css")
 
 
 class BilanPanel(MessagePanel):
@@ -80,7 +80,7 @@ class BilanPanel(MessagePanel):
     the bytes as buffer.
     """
 
-    _esm = module("facilitator/bilan.js")
+    _esm = module("facilitator/nav.js", "facilitator/bilan.js")
     _css = BILAN_CSS
 
     workshops = traitlets.List().tag(sync=True)

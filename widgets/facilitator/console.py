@@ -203,6 +203,12 @@ class Console(ConsoleActions, GatedApp):
         learners = [{"id": t["id"], "pseudonym": t["pseudonym"]} for t in tiles]
         if learners != self.panel.learners:
             self.panel.learners = learners
+        hands = [{"id": t["id"], "pseudonym": t["pseudonym"], "number": t["number"],
+                  "text": t["hand_text"], "disconnected": t["disconnected"]}
+                 for t in sorted((t for t in tiles if t["hand"]),
+                                 key=lambda t: -(t.get("hand_seconds") or 0))]
+        if hands != self.panel.hands:
+            self.panel.hands = hands
 
     def poll_once(self) -> bool:
         """Update the board if the room changed since the last look.

@@ -278,6 +278,7 @@ class ConsoleActions:
         wid = self._require_workshop()
         workshop = self.store.close_workshop(wid)
         self._leave()
+        self.panel.closed = {"id": wid, "title": workshop["title"]}
         self.panel.say(
             f"L'atelier « {workshop['title']} » est terminé : personne ne peut plus le rejoindre."
         )

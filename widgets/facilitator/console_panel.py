@@ -171,7 +171,7 @@ class ConsolePanel(ActionWidget):
         Increases with each result, so that the same message is announced again.
     """
 
-    _esm = module("facilitator/console.js")
+    _esm = module("facilitator/nav.js", "facilitator/forms.js", "facilitator/console.js")
     _css = CONSOLE_CSS
 
     stage = traitlets.Enum(("home", "workshop"), default_value="home").tag(sync=True)
@@ -182,6 +182,11 @@ class ConsolePanel(ActionWidget):
     join = traitlets.Dict().tag(sync=True)
     screens = traitlets.List(traitlets.Dict()).tag(sync=True)
     learners = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: Raised hands, who waited longest first: ``id``, ``pseudonym``, ``number``, ``text``
+    #: (« Main levée depuis 2 min »), ``disconnected``.
+    hands = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: The workshop just closed (``id``, ``title``): the panel offers its bilan.
+    closed = traitlets.Dict().tag(sync=True)
     confirm_close = traitlets.Bool(False).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)

@@ -54,7 +54,8 @@ MSG_CHOOSE = "Choisissez un exercice et un persona."
 MSG_UNKNOWN = "Cet exercice ou ce persona n'existe pas."
 MSG_ROOM = "Ce que la salle a fait n'a pas pu être lu."
 
-PROJECTOR_CSS = stylesheet("facilitator/console.css", "facilitator/projector.css")
+PROJECTOR_CSS = stylesheet("facilitator/console.css", "facilitator/nav.css",
+                           "facilitator/projector.css")
 
 
 class ProjectorPanel(MessagePanel):
@@ -79,7 +80,7 @@ class ProjectorPanel(MessagePanel):
         Messages in French.
     """
 
-    _esm = module("facilitator/projector.js")
+    _esm = module("facilitator/nav.js", "facilitator/projector.js")
     _css = PROJECTOR_CSS
 
     stage = traitlets.Enum(("setup", "present"), default_value="setup").tag(sync=True)

@@ -278,6 +278,7 @@ export default {
     };
 
     el.append(h("section", { class: "bas bas-console bas-bilan", "aria-labelledby": `${id}-h1` },
+      facilitatorNav("bilan.ipynb"),
       h("h1", { id: `${id}-h1`, class: "bas-title" }, "Bilan des ateliers"),
       status, alert,
       h("section", { class: "bas-bilan-choose", "aria-labelledby": `${id}-choose` },

@@ -8,59 +8,6 @@ function setText(node, text) {
   if (node.textContent !== value) node.textContent = value;
 }
 
-/** Fill a select with options (or optgroups), keeping the chosen value when it still exists. */
-function fillSelect(select, items) {
-  const kept = select.value;
-  const nodes = [];
-  const groups = new Map();
-  for (const item of items) {
-    const option = h("option", { value: item.value }, item.label);
-    if (item.group) {
-      if (!groups.has(item.group)) {
-        const group = h("optgroup", { label: item.group });
-        groups.set(item.group, group);
-        nodes.push(group);
-      }
-      groups.get(item.group).append(option);
-    } else nodes.push(option);
-  }
-  select.replaceChildren(...nodes);
-  if (items.some((i) => String(i.value) === kept)) select.value = kept;
-}
-
-function durationLabel(minutes) {
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? `${hours} h ${String(rest).padStart(2, "0")}` : `${hours} h`;
-}
-
-/** A field: label, optional help, the control and its error paragraph (tied by aria-describedby). */
-function field(id, label, control, help) {
-  const error = h("p", { class: "bas-error-text", id: `${id}-error`, hidden: true });
-  const helpNode = help ? h("p", { class: "bas-help", id: `${id}-help` }, help) : null;
-  control.setAttribute("aria-describedby", [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" "));
-  const node = h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: id }, label), helpNode, control, error);
-  return { node, error, control };
-}
-
-/** A fieldset of checkboxes or radios, with its error paragraph. */
-function choices(id, legend, type, name, items, checked) {
-  const error = h("p", { class: "bas-error-text", id: `${id}-error`, hidden: true });
-  const node = h("fieldset", { class: "bas-fieldset bas-field", id, "aria-describedby": `${id}-error` },
-    h("legend", { class: "bas-legend" }, legend),
-    h("div", { class: "bas-choices bas-choices--columns" }, items.map((item, i) => h("div", { class: "bas-check" },
-      h("input", { type, class: "bas-check-input", name, id: `${id}-${i}`, value: item.value, checked: checked.includes(item.value) }),
-      h("label", { class: "bas-check-label", for: `${id}-${i}` }, item.label,
-        item.help ? h("span", { class: "bas-option-help" }, item.help) : null)))),
-    error);
-  return { node, error, control: node };
-}
-
-function checkedValues(root, name) {
-  return [...root.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
-}
-
 function newWorkshopForm(id, options, send) {
   const d = options.defaults || {};
   const title = field(`${id}-title`, "Titre de l'atelier (obligatoire)",
@@ -134,28 +81,29 @@ export default {
     const hostField = field(`${id}-host`, "Adresse de cet ordinateur sur le Wi-Fi", hostInput,
       "Trouvée toute seule. Changez-la si les téléphones n'arrivent pas à ouvrir la page.");
     const warning = h("div", { class: "bas-box bas-box--warning", hidden: true });
-    const joinGrid = h("div", { class: "bas-join-grid", id: `${id}-join-body` },
+    const joinGrid = h("div", { class: "bas-join-grid" },
       h("div", { class: "bas-join-code" },
         h("p", {}, "Sur le téléphone, scannez le QR code, ou ouvrez l'adresse puis tapez le code :"),
         codeBig, url),
       qr);
+    const joinBody = h("div", { id: `${id}-join-body` }, joinGrid);
     // Once everyone is in, the code and the QR code can be folded away (the board comes closer).
     const joinToggle = h("button", { type: "button", class: "bas-button bas-button--secondary bas-button--small",
       "aria-expanded": "true", "aria-controls": `${id}-join-body`, onclick: () => {
-        const open = joinGrid.hidden;
-        joinGrid.hidden = !open;
+        const open = joinBody.hidden;
+        joinBody.hidden = !open;
         joinToggle.setAttribute("aria-expanded", String(open));
         setText(joinToggle, open ? "Masquer le code et le QR code" : "Afficher le code et le QR code");
       } }, "Masquer le code et le QR code");
     const join = h("section", { class: "bas-console-section bas-join", "aria-labelledby": `${id}-join` },
       h("div", { class: "bas-join-head" }, h("h3", { id: `${id}-join` }, "Pour rejoindre l'atelier"), joinToggle),
-      joinGrid,
-      warning,
-      h("details", { class: "bas-details bas-console-host" },
-        h("summary", {}, "Changer l'adresse de cet ordinateur"),
-        h("form", { novalidate: true, onsubmit: (e) => { e.preventDefault(); send({ action: "host", host: hostInput.value }); } },
-          hostField.node, hostList,
-          h("button", { type: "submit", class: "bas-button bas-button--secondary" }, "Mettre à jour le QR code"))));
+      joinBody,
+      warning);
+    joinBody.append(h("details", { class: "bas-details bas-console-host" },
+      h("summary", {}, "Changer l'adresse de cet ordinateur"),
+      h("form", { novalidate: true, onsubmit: (e) => { e.preventDefault(); send({ action: "host", host: hostInput.value }); } },
+        hostField.node, hostList,
+        h("button", { type: "submit", class: "bas-button bas-button--secondary" }, "Mettre à jour le QR code"))));
 
     const pauseText = h("p", { class: "bas-console-state" });
     const pauseButton = h("button", { type: "button", class: "bas-button bas-button--primary",
@@ -183,8 +131,9 @@ export default {
     h("h4", { id: `${id}-goto` }, "Amener tout le monde à un écran"),
     noScreens, screenField.node,
     h("button", { type: "submit", class: "bas-button bas-button--secondary" }, "Amener à cet écran"));
-    const drive = h("section", { class: "bas-console-section", "aria-labelledby": `${id}-drive` },
-      h("h3", { id: `${id}-drive` }, "Piloter la salle"),
+    // Folded once people have joined, as the code: the board then comes into the first view.
+    const drive = h("details", { class: "bas-console-section bas-console-fold", open: true },
+      h("summary", {}, h("h3", { id: `${id}-drive` }, "Piloter la salle (pause, écran, message, indice)")),
       h("div", { class: "bas-console-controls" },
         h("div", { class: "bas-console-control", role: "group", "aria-labelledby": `${id}-pause` },
           h("h4", { id: `${id}-pause` }, "Pause"), pauseText, pauseButton),
@@ -233,7 +182,6 @@ export default {
         send({ action: "attestation", to: attestTo.value, name: attestTo.value === "all" ? "" : attestName.value });
         attestName.value = "";
       } },
-    h("h4", { id: `${id}-attest` }, "Attestations de participation"),
     h("p", { class: "bas-help" }, "Une page par personne : les exercices faits et les compétences. Ce n'est pas une certification."),
     attestToField.node, attestNameField.node,
     h("button", { type: "submit", class: "bas-button bas-button--secondary" }, "Imprimer les attestations"),
@@ -246,17 +194,24 @@ export default {
       fileArea.replaceChildren(h("p", {}, "Le fichier est téléchargé. Sinon : ", link));
       link.click();
     };
-    const ending = h("section", { class: "bas-console-section", "aria-labelledby": `${id}-end` },
-      h("h3", { id: `${id}-end` }, "Fin de l'atelier"),
-      h("div", { class: "bas-actions" }, askClose, leave), confirmBox, attest);
+    const ending = h("details", { class: "bas-console-section bas-console-fold" },
+      h("summary", {}, h("h3", { id: `${id}-end` }, "Fin de l'atelier (terminer, attestations)")),
+      h("div", { class: "bas-actions" }, askClose, leave), confirmBox,
+      h("details", { class: "bas-console-fold" },
+        h("summary", {}, h("h4", { id: `${id}-attest` }, "Attestations de participation")), attest));
 
     const workshop = h("div", { class: "bas-console-workshop", hidden: true },
       h("section", { class: "bas-console-section", "aria-labelledby": `${id}-w` }, wTitle, wMeta, wScenarios),
       join, drive, ending);
 
+    // Raised hands stay at the top of the screen until someone goes: the tiles are further down.
+    const hands = h("div", { class: "bas-hands", role: "alert" });
+    const closed = h("div", {});
     const root = h("section", { class: "bas bas-console bas-console-panel", "aria-labelledby": `${id}-h1` },
+      facilitatorNav("animateur.ipynb"),
+      hands,
       h("h1", { id: `${id}-h1`, class: "bas-title", tabindex: "-1" }, "Console de l'animateur"),
-      status, alert, home, workshop);
+      status, alert, closed, home, workshop);
     el.append(root);
 
     // --- drawing ------------------------------------------------------------------------------
@@ -292,7 +247,15 @@ export default {
     };
     const whom = () => [{ value: "all", label: "Tout le monde" },
       ...(model.get("learners") || []).map((l) => ({ value: String(l.id), label: l.pseudonym }))];
+    // Once someone has joined, the code and the QR code fold away (the board comes up), unless
+    // the facilitator opened them again.
+    let joinFolded = false;
     const drawLearners = () => {
+      if (!joinFolded && (model.get("learners") || []).length) {
+        joinFolded = true;
+        if (!joinBody.hidden) joinToggle.click();
+        drive.open = false;
+      }
       fillSelect(messageTo, whom());
       fillSelect(hintTo, whom());
       fillSelect(attestTo, whom().map((w) => (w.value === "all" ? { ...w, label: "Toutes les personnes" } : w)));
@@ -352,6 +315,19 @@ export default {
       if (open && !was) confirmText.focus();
       if (!open && was && !workshop.hidden) askClose.focus();
     };
+    const drawHands = () => {
+      hands.replaceChildren(...(model.get("hands") || []).map((hand) => h("div", { class: "bas-hand" },
+        h("p", {}, `${hand.pseudonym} (${hand.number}) lève la main`,
+          hand.disconnected ? " — déconnecté" : "", hand.text ? h("span", { class: "bas-hand-since" }, ` · ${hand.text}`) : null),
+        h("button", { type: "button", class: "bas-button bas-button--primary bas-button--small",
+          onclick: () => send({ action: "answer_hand", participant: hand.id }) },
+        "J'y vais", h("span", { class: "bas-sr" }, ` : ${hand.pseudonym}`)))));
+    };
+    const drawClosed = () => {
+      const w = model.get("closed") || {};
+      closed.replaceChildren(...(w.id ? [h("p", { class: "bas-console-closed" },
+        h("a", { href: "bilan.ipynb", class: "bas-link" }, `Voir le bilan de l'atelier « ${w.title} »`))] : []));
+    };
     const drawMessages = () => {
       const info = model.get("status");
       const err = model.get("error");
@@ -368,7 +344,11 @@ export default {
     drawStage(false);
     drawConfirm();
     drawMessages();
+    drawHands();
+    drawClosed();
     const handlers = {
+      "change:hands": drawHands,
+      "change:closed": drawClosed,
       "change:form": drawForm,
       "change:form_errors": () => drawFormErrors(true),
       "change:workshops": drawWorkshops,

@@ -80,6 +80,7 @@ export default {
         h("p", { class: "bas-help" }, "Pour montrer, écran par écran, ce que la salle a fait."), workshop),
       h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")));
       root.replaceChildren(
+        facilitatorNav("projection.ipynb"),
         h("h1", { id: `${id}-h1`, class: "bas-title" }, "Présenter une démarche pas à pas"),
         messages(), form);
     };

@@ -52,7 +52,7 @@ export default {
     // A new message shows as a phone's notification, in view wherever the learner is; the
     // device then opens as a sheet over the form (on a phone) and closing it goes back to the
     // field the learner was in, so that a code is read and typed without scrolling.
-    const toast = h("button", { type: "button", class: "bas-toast", hidden: true }, texts.toast);
+    const toast = h("button", { type: "button", class: "bas-device-toast", hidden: true }, texts.toast);
     const closer = h("button", { type: "button", class: "bas-button bas-button--secondary bas-device-close" }, texts.close);
     let back = null;
     const root = h("section", { class: `bas bas-device-root`, "aria-label": texts.region(model.get("owner")) },
