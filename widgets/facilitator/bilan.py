@@ -80,7 +80,7 @@ class BilanPanel(MessagePanel):
     the bytes as buffer.
     """
 
-    _esm = module("facilitator/nav.js", "facilitator/bilan.js")
+    _esm = module("facilitator/nav.js", "facilitator/forms.js", "facilitator/bilan.js")
     _css = BILAN_CSS
 
     workshops = traitlets.List().tag(sync=True)

@@ -10,15 +10,6 @@ function box(kind, title, ...children) {
     h("p", { class: "bas-box-title" }, title), ...children);
 }
 
-/** A field: label, optional help, the control and its error paragraph (tied by aria-describedby). */
-function field(id, label, control, help) {
-  const error = h("p", { class: "bas-error-text", id: `${id}-error`, hidden: true });
-  const helpNode = help ? h("p", { class: "bas-help", id: `${id}-help` }, help) : null;
-  control.setAttribute("aria-describedby", [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" "));
-  const node = h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: id }, label), helpNode, control, error);
-  return { node, error, control };
-}
-
 function showError(item, text) {
   item.error.textContent = text || "";
   item.error.hidden = !text;

@@ -1,4 +1,4 @@
-// The console's form helpers: fields with their error paragraphs, choices, selects.
+// The facilitator pages' form helpers: fields with their error paragraphs, choices, selects.
 
 /** Fill a select with options (or optgroups), keeping the chosen value when it still exists. */
 function fillSelect(select, items) {
