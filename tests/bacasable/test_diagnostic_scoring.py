@@ -396,7 +396,7 @@ def test_migration_down_and_up_keeps_every_run_and_event(tmp_path):
             assert conn.execute(select(func.count()).select_from(t.events.alias())).scalar() \
                 == events  # dropped in place: no run lost its events
         s.upgrade()
-        assert s.revision() == HEAD_REVISION == "0006"
+        assert s.revision() == HEAD_REVISION
         assert s.attempt(attempt)["placement"] is None
 
 

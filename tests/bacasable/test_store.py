@@ -110,7 +110,8 @@ def count(store: Store, table) -> int:
 EXPECTED_COLUMNS = {
     "workshops": {"id", "join_code", "title", "place", "date", "scenario_ids", "themes", "level",
                   "duration_minutes", "equipment", "created_at", "closed_at", "paused",
-                  "message", "message_at", "focus_screen", "focus_at", "skip_lessons"},
+                  "message", "message_at", "focus_screen", "focus_at", "skip_lessons",
+                  "expected_learners", "owner"},
     "participants": {"id", "workshop_id", "pseudonym", "created_at", "last_seen_at",
                      "hand_raised_at", "hand_answered_at", "device_hash", "handover_hash",
                      "handover_state", "handover_at"},
