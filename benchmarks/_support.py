@@ -157,16 +157,13 @@ class Server:
         return found
 
     def waiting_for_a_page(self) -> int:
-        """Kernels whose query-string child is connected (widgets.learner.app, preheat)."""
+        """Preheated kernels connected to the server's page-request websocket (atelier.ipynb)."""
         ready = 0
         for kernel in self.kernels():
             with contextlib.suppress(psutil.Error):
-                for child in kernel.children():
-                    if "get_query_string" in " ".join(child.cmdline()) and any(
-                        c.status == psutil.CONN_ESTABLISHED and c.raddr
-                        and c.raddr.port == self.port for c in _tcp_connections(child)
-                    ):
-                        ready += 1
+                if any(c.status == psutil.CONN_ESTABLISHED and c.raddr
+                       and c.raddr.port == self.port for c in _tcp_connections(kernel)):
+                    ready += 1
         return ready
 
     def cpu_quiet(self, window: float = 1.0, threshold: float = 5.0) -> bool:
@@ -187,15 +184,15 @@ class Server:
             raise RuntimeError("the server did not start:\n" + self.log_text()[-3000:])
         self.wait_pool(timeout)
 
-    def wait_pool(self, timeout: float = 120, query_child: bool = False) -> None:
+    def wait_pool(self, timeout: float = 120, waiting: bool = False) -> None:
         """Wait until the pool holds ``pool_size`` started kernels and everything is quiet.
 
-        ``query_child``: also wait until each pooled kernel waits for its page (atelier.ipynb).
+        ``waiting``: also wait until each pooled kernel waits for its page (atelier.ipynb).
         """
         def full() -> bool:
             if len(self.kernels()) < self.pool_size:
                 return False
-            if query_child and self.waiting_for_a_page() < self.pool_size:
+            if waiting and self.waiting_for_a_page() < self.pool_size:
                 return False
             return self.cpu_quiet()
 

@@ -73,9 +73,9 @@ PROBES = {
 }
 
 
-def one_load(browser: Any, server: Any, query: str, probe: str, query_child: bool) -> dict:
+def one_load(browser: Any, server: Any, query: str, probe: str, waiting: bool) -> dict:
     """One fresh page load once the pool is full and the machine quiet; times in ms."""
-    server.wait_pool(query_child=query_child)
+    server.wait_pool(waiting=waiting)
     started = server.count("Kernel started:")
     used = server.count("Using pre-heated kernel")
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
@@ -95,12 +95,12 @@ def one_load(browser: Any, server: Any, query: str, probe: str, query_child: boo
     return {"usable_ms": usable_ms, "html_ms": html_ms, "preheated": preheated}
 
 
-def measure(root: Path, loads: list[tuple[str, str, str]], query_child: bool) -> dict:
+def measure(root: Path, loads: list[tuple[str, str, str]], waiting: bool) -> dict:
     results: dict[str, list[dict]] = {}
     with serving(root) as server, chromium() as browser:
         server.wait_ready()
         for name, query, probe in loads:
-            results[name] = [one_load(browser, server, query, probe, query_child)
+            results[name] = [one_load(browser, server, query, probe, waiting)
                              for _ in range(N)]
     return results
 
@@ -119,8 +119,8 @@ def main() -> dict:
     baseline = notebook_folder({"atelier.ipynb": BASELINE_CODE})
     try:
         atelier = measure(real, [("catalogue", "", "catalogue"),
-                                 ("direct_link", QUERY, "first_field")], query_child=True)
-        base = measure(baseline, [("button", "", "button")], query_child=False)
+                                 ("direct_link", QUERY, "first_field")], waiting=True)
+        base = measure(baseline, [("button", "", "button")], waiting=False)
     finally:
         shutil.rmtree(real, ignore_errors=True)
         shutil.rmtree(baseline, ignore_errors=True)

@@ -7,9 +7,9 @@
    ``import ipywidgets; display(ipywidgets.Button())``.
 2. The path of a real page: the server (``start_server``, preheated pool) serves the learner's
    notebook, fetched with ``?scenario=…&persona=…`` (plain HTTP: the kernel runs the notebook for
-   the page, reading the query string in a child process so that jupyter_server stays out of the
-   kernel); baseline: the same server settings serving a notebook of one Button. The kernel that
-   served the page is found by its id, in the page and in its connection file's name.
+   the page, receiving the query string with websocket-client so that jupyter_server stays out
+   of the kernel); baseline: the same server settings serving a notebook of one Button. The
+   kernel that served the page is found by its id, in the page and in its connection file's name.
 
 RSS counts shared libraries in every process using them; USS is what the kernel alone holds
 (what closing it gives back). psutil (a dependency of ipykernel) reads both from /proc.
@@ -169,7 +169,7 @@ def main() -> dict:
     through = ratios(served, served_bare)
     uss = f"{through['uss']:.2f}" if through["uss"] else "n/a"
     print(f"  ratio: RSS {through['rss']:.2f}, USS {uss} (target ≤ {TARGET}); "
-          f"query-string child left running: {served['children_left']}")
+          f"child processes left running: {served['children_left']}")
     data = {"target_ratio": TARGET,
             "direct": {"learner": learner, "baseline": bare, "ratios": direct},
             "served": {"learner": served, "baseline": served_bare, "ratios": through}}

@@ -125,19 +125,16 @@ class Workbook:
     def warm_kernels(self) -> int:
         """Preheated kernels waiting for a page: their notebook ran up to the query string.
 
-        Under Voilà with preheating, ``widgets.learner.app`` reads the query string in a child process
-        that connects to the server's ``/voila/query`` websocket and waits: such a connected
-        child means that kernel has done everything it can before the request.
+        Under Voilà with preheating, ``widgets.learner.page_request`` waits for the page on a
+        websocket to the server's ``/voila/query``: a kernel holding such a connection has done
+        everything it can before the request.
         """
         ready = 0
         for kernel in self.kernel_processes():
             with contextlib.suppress(psutil.Error):
-                for child in kernel.children():
-                    if "get_query_string" not in " ".join(child.cmdline()):
-                        continue
-                    if any(c.status == psutil.CONN_ESTABLISHED and c.raddr
-                           and c.raddr.port == self.port for c in _tcp_connections(child)):
-                        ready += 1
+                if any(c.status == psutil.CONN_ESTABLISHED and c.raddr
+                       and c.raddr.port == self.port for c in _tcp_connections(kernel)):
+                    ready += 1
         return ready
 
     def wait_ready(self, timeout: float = 90) -> None:

@@ -15,6 +15,7 @@ from widgets.common.base import Action, log
 
 from .catalogue import CatalogueView
 from .join import WorkshopLink
+from .page_request import wait_for_page_request
 from .player import ScenarioPlayer
 
 if TYPE_CHECKING:
@@ -287,28 +288,11 @@ def _query_string() -> str:
         return ""
     if os.environ.get("VOILA_PREHEAT") == "True":
         try:
-            return _wait_for_query_string()
+            return wait_for_page_request().get("QUERY_STRING", "")
         except Exception:
             log.exception("could not read the query string")
             return ""
     return os.environ.get("QUERY_STRING", "")
-
-
-#: Run in a child process: ``voila.utils`` imports jupyter_server (about 60 MB and 3 s), which
-#: a learner's kernel must not carry for its whole life. The child waits for the request as the
-#: preheated kernel would, prints the query string, and exits, giving the memory back.
-_QUERY_CHILD = "from voila.utils import get_query_string; print(get_query_string() or '')"
-
-
-def _wait_for_query_string() -> str:
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", _QUERY_CHILD], capture_output=True, text=True,
-                          env=os.environ.copy(), check=True)
-    query = done.stdout.strip()
-    os.environ["QUERY_STRING"] = query
-    return query
 
 
 def atelier() -> Atelier:
