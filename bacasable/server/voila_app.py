@@ -29,6 +29,8 @@ Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
 - ``/bacasable/voix`` reads a text aloud with espeak-ng for the pages of devices with no French
   voice (:mod:`bacasable.server.speech`: cached, limited per device, no PIN).
 - Responses are gzip-compressed (Voilà's front end is about 5 MB per phone on a first visit).
+- The learner kernels' catalogue is cached at start
+  (:mod:`bacasable.scenario.catalogue_cache`): no kernel reads the scenario files.
 - No ``voila.json``/``voila.py`` is read: every setting comes from
   :func:`bacasable.server.serve.voila_argv`.
 """
@@ -38,11 +40,13 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from bacasable.common.config import BacasableConfig
+from bacasable.scenario.catalogue_cache import warm_cache
 from bacasable.workshop.network import LEARNER_NOTEBOOK
 from bacasable.workshop.peer import PEER_VARIABLE
 
@@ -201,6 +205,8 @@ def voila_app_class() -> type:
             return super().data_dir
 
         def init_settings(self) -> dict:
+            # The learner kernels' catalogue, read once now in a child process, while Voilà starts.
+            threading.Thread(target=warm_cache, args=(BacasableConfig(),), daemon=True).start()
             self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
             settings = super().init_settings()
             settings["compress_response"] = True

@@ -144,7 +144,7 @@ workshops = Table(
     Column("focus_at", UTCDateTime, nullable=True),
     #: True while the facilitator skips the lessons and quizzes of the scenarios for the room.
     Column("skip_lessons", Boolean, nullable=False, server_default=false()),
-    #: How many learners the facilitator expects (the server warms that many kernels); null if unsaid.
+    #: How many learners the facilitator expects (the server warms as many kernels); null if unsaid.
     Column("expected_learners", Integer, nullable=True),
     #: The facilitator account it belongs to on a shared server (JupyterHub user); "" on a laptop.
     Column("owner", String(100), nullable=False, server_default=""),

@@ -207,6 +207,7 @@ def test_catalogue_is_loaded_here_when_the_child_fails(monkeypatch, tmp_path):
 
     monkeypatch.setattr(bacasable.scenario.loader, "load_catalogue_apart", failing)
     monkeypatch.setenv("BACASABLE_SCENARIOS", "")
+    monkeypatch.setenv("BACASABLE_DATA", str(tmp_path))  # no cache yet: the child is asked
     catalogue, problem = _load_catalogue()
     expected = bacasable.scenario.loader.load_catalogue([BUILTIN_SCENARIOS])
     assert problem == "" and catalogue.trees == {} and not catalogue.keeps_trees

@@ -40,17 +40,22 @@ Listener = Callable[[RunEvent], None]
 def _load_catalogue() -> tuple[Catalogue, str]:
     """Load the configured scenario folders; never raise (the problem is told in French).
 
-    The learner only plays the exercises: the files are read in a child process, which takes
-    the YAML library and the reading's peak of memory with it when it exits, and no YAML tree
-    is kept for the trainer's checks. Should the child fail, the folders are read here.
+    The learner only plays the exercises: the catalogue comes from the data folder's cache, or
+    the files are read in a child process, which takes the YAML library and the reading's peak
+    of memory with it when it exits, and no YAML tree is kept for the trainer's checks. Should
+    the child fail, the folders are read here.
     """
     try:
-        from bacasable.common.config import BacasableConfig
-        from bacasable.scenario.loader import load_catalogue, load_catalogue_apart
+        from pathlib import Path
 
-        folders = BacasableConfig().all_scenario_dirs()
+        from bacasable.common.config import BacasableConfig
+        from bacasable.scenario.catalogue_cache import cached_catalogue
+        from bacasable.scenario.loader import load_catalogue
+
+        config = BacasableConfig()
+        folders = config.all_scenario_dirs()
         try:
-            return load_catalogue_apart(folders), ""
+            return cached_catalogue(folders, Path(config.data_dir) / "cache"), ""
         except Exception:
             log.exception("could not load the catalogue in a child process: loading it here")
         return load_catalogue(folders, keep_trees=False), ""
