@@ -9,9 +9,13 @@ Each one measures a baseline in the same run and prints the ratio to it, writes 
 - ``field_checks``: ``check_field`` on 1 MB inputs against a normal value, every field kind.
 - ``report_build``: the reports for 10k, 100k and 1M events (time, peak RSS) against a plain
   ``SELECT`` of the events.
+- ``room_load``: N learners' phones opening their page within seconds, through Voilà's own
+  protocol (and a few Chromium pages), while the facilitator's console watches the board:
+  page → usable, submit, board, events kept, memory and CPU, against 1 learner.
 """
 
 #: In the order ``python -m benchmarks`` runs them.
 BENCHMARKS = [
     "field_checks", "report_build", "kernel_memory", "round_trip", "first_screen", "board_latency",
+    "room_load",
 ]

@@ -282,6 +282,17 @@ def close_page(context: Any, page: Any) -> None:
     context.close()
 
 
+def leave_page(context: Any, page: Any) -> None:
+    """:func:`close_page` for a page routed through :func:`local_only`.
+
+    The route is removed first: otherwise the shutdown beacon sent as the page goes is caught by
+    the route, whose handler runs too late, and the page's kernel stays until culled.
+    """
+    with contextlib.suppress(Exception):
+        page.unroute("**/*")
+    close_page(context, page)
+
+
 def _tcp_connections(process: psutil.Process) -> list:
     """A process's TCP connections, with psutil 5 (openfisca-core's pin) as with psutil 6+."""
     read = getattr(process, "net_connections", None) or process.connections
