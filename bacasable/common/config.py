@@ -49,7 +49,13 @@ class BacasableConfig(Configurable):
     port = Int(help="Port du serveur. Variable : BACASABLE_PORT.").tag(config=True)
 
     preheat_kernels = Int(
-        2, help="Noyaux démarrés à l'avance pour la page des apprenants (0 : aucun)."
+        help="Noyaux démarrés à l'avance pour la page des apprenants (0 : aucun). "
+        "Un atelier ouvert pour N apprenants en prépare N de plus."
+    ).tag(config=True)
+
+    warm_at_once = Int(
+        help="Noyaux d'apprenants préparés en même temps (1 ou 2 par cœur du processeur). "
+        "Les autres attendent leur tour, dans l'ordre d'arrivée."
     ).tag(config=True)
 
     cull_idle_timeout = Int(
@@ -63,6 +69,14 @@ class BacasableConfig(Configurable):
     )
 
     open_browser = Bool(False, help="Ouvre un navigateur au démarrage.").tag(config=True)
+
+    @default("preheat_kernels")
+    def _default_preheat_kernels(self) -> int:
+        return _env_int("BACASABLE_PREHEAT_KERNELS", 2)
+
+    @default("warm_at_once")
+    def _default_warm_at_once(self) -> int:
+        return _env_int("BACASABLE_WARM_AT_ONCE", 2)
 
     @default("data_dir")
     def _default_data_dir(self) -> str:
@@ -102,3 +116,24 @@ class BacasableConfig(Configurable):
         if own.is_dir() and own.resolve() not in {d.resolve() for d in dirs}:
             dirs.append(own)
         return dirs
+
+    owner = Unicode(
+        help="Compte de l'animateur sur un serveur partagé (JupyterHub) : les ateliers qu'il "
+        "crée portent ce nom, et il ne voit que les siens (un apprenant rejoint tout atelier "
+        "ouvert par son code). Vide sur un ordinateur portable : tous les ateliers. "
+        "Variable : BACASABLE_OWNER ; par défaut, JUPYTERHUB_USER (donné par JupyterHub).",
+    ).tag(config=True)
+
+    @default("owner")
+    def _default_owner(self) -> str:
+        # BACASABLE_OWNER, even empty, wins: an administrator's command may ask for every workshop.
+        if "BACASABLE_OWNER" in os.environ:
+            return os.environ["BACASABLE_OWNER"].strip()
+        return os.environ.get("JUPYTERHUB_USER", "").strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default

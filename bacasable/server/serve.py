@@ -45,6 +45,7 @@ from bacasable.workshop.network import (
     wait_until_listening,
 )
 
+from .hub import HubError, HubGuard, hub_server
 from .journal import JOURNAL_NAME, follow_log
 from .template import SHARE_DIR, TEMPLATE
 
@@ -91,22 +92,21 @@ def voila_argv(config: BacasableConfig, root: Path, port: int | None = None) -> 
         "--MappingKernelManager.cull_connected=True",
         # Not cull_busy: a kernel still computing is never cut off.
     ]
-    if pool_size > 0:
-        pools = {LEARNER_NOTEBOOK: {"pool_size": pool_size}, "default": {"pool_size": 0}}
-        argv += [
-            "--preheat_kernel=True",
-            # The pool size of every notebook not named in kernel_pools_config.
-            "--pool_size=0",
-            # A dict of dicts cannot be given as key=value items (values stay strings): traitlets
-            # parses this literal form (deprecated, still supported in traitlets 5).
-            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-            # Denylisted notebooks get no pool at all at start (Voilà scans the folder for
-            # *.ipynb and would otherwise start a pool per notebook).
-            f"--VoilaKernelManager.preheat_denylist={PREHEAT_DENYLIST}",
-            # fill_delay stays Voilà's 1 s: a used kernel is replaced 1 s later, one at a time.
-        ]
-    else:
-        argv.append("--preheat_kernel=False")
+    # Always preheating, even with no kernel waiting (pool size 0): a workshop opened for N
+    # learners grows the learner notebook's pool (kernel_starts.RoomWarmer).
+    pools = {LEARNER_NOTEBOOK: {"pool_size": pool_size}, "default": {"pool_size": 0}}
+    argv += [
+        "--preheat_kernel=True",
+        # The pool size of every notebook not named in kernel_pools_config.
+        "--pool_size=0",
+        # A dict of dicts cannot be given as key=value items (values stay strings): traitlets
+        # parses this literal form (deprecated, still supported in traitlets 5).
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        # Denylisted notebooks get no pool at all at start (Voilà scans the folder for
+        # *.ipynb and would otherwise start a pool per notebook).
+        f"--VoilaKernelManager.preheat_denylist={PREHEAT_DENYLIST}",
+        # fill_delay stays Voilà's 1 s: a used kernel is replaced 1 s later, one at a time.
+    ]
     return argv
 
 
@@ -156,6 +156,8 @@ def settings_env(config: BacasableConfig) -> dict[str, str]:
         "BACASABLE_DATA": str(config.data_dir),
         "BACASABLE_DB": str(config.db_url),
         "BACASABLE_SCENARIOS": os.pathsep.join(str(d) for d in config.scenario_dirs),
+        "BACASABLE_PREHEAT_KERNELS": str(int(config.preheat_kernels)),
+        "BACASABLE_WARM_AT_ONCE": str(int(config.warm_at_once)),
     }
 
 
@@ -166,6 +168,8 @@ def start_server(
     env = voila_env(popen_kwargs.pop("env", None))
     env.update(settings_env(config))
     env["BACASABLE_PORT"] = str(config.port if port is None else port)
+    # Whose workshops the kernels' stores show (a facilitator's account on a hub; "" here).
+    env["BACASABLE_OWNER"] = config.owner
     return subprocess.Popen(
         server_command(config, root, port), env=env, cwd=str(Path(root).resolve()), **popen_kwargs
     )
@@ -177,6 +181,14 @@ def serve(
     """Run the workbook server on the folder ``root`` until Ctrl+C; return an exit status."""
     root = Path(root).resolve()
     port = config.port if port is None else port
+    try:  # under JupyterHub its spawner says where to listen (server/hub.py)
+        hub = hub_server(os.environ)
+    except HubError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if hub is not None:
+        config.ip, port = hub.ip, hub.port
+        open_browser = config.open_browser = False  # nobody watches the hub's screen
     if not (root / LEARNER_NOTEBOOK).is_file():
         print(
             f"Le classeur de l'atelier est introuvable : {root / LEARNER_NOTEBOOK}",
@@ -191,7 +203,7 @@ def serve(
         )
         return 1
 
-    print(addresses_message(config.ip, port), flush=True)
+    print(hub.addresses_message() if hub else addresses_message(config.ip, port), flush=True)
     print(pin_sentence(config), flush=True)
     journal = Path(config.data_dir) / JOURNAL_NAME
     process = start_server(config, root, port, stdout=subprocess.PIPE,
@@ -253,13 +265,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ.update(voila_env(os.environ))
     from .voila_app import voila_app_class
 
-    app_class = voila_app_class()
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:  # under JupyterHub: its login guards the facilitator's pages (server/hub.py)
+        hub = HubGuard.from_environ(os.environ)
+    except HubError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(1) from None
+    if hub is not None:
+        args.append(f"--Voila.base_url={hub.server.prefix}")
+    app_class = voila_app_class(hub)
     # voila_argv gives kernel_pools_config in traitlets' literal form (see there): no warning.
     # After importing Voilà, whose __init__ turns traitlets' deprecation warnings on.
     warnings.filterwarnings(
         "ignore", message=".*for dict-traits is deprecated", category=DeprecationWarning
     )
-    app_class.launch_instance(list(sys.argv[1:] if argv is None else argv))
+    app_class.launch_instance(args)
 
 
 if __name__ == "__main__":

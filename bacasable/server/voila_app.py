@@ -37,6 +37,7 @@ Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import os
 import re
@@ -51,8 +52,10 @@ from bacasable.workshop.network import LEARNER_NOTEBOOK
 from bacasable.workshop.peer import PEER_VARIABLE
 
 from .error_pages import french_error
+from .kernel_starts import RoomWarmer, StartGate
+from .room_size import pool_publisher, room_expectations
 from .speech import SPEECH_PATH, Speech, speech_handler_class
-from .template import SHARE_DIR
+from .template import SHARE_DIR, TEMPLATE_DIR
 
 __all__ = ["voila_app_class"]
 
@@ -64,6 +67,15 @@ _PAGE_PEER: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_pe
 #: smaller (uploads send a document's id, not a file): tests/bacasable/test_server_attacks.py
 #: measures them. Tornado's default is 10 MiB.
 MAX_PAGE_MESSAGE = 256 * 1024
+
+#: Seconds between two looks at the open workshops (a new one warms its kernels this soon).
+WARM_EVERY = 2
+
+#: Seconds after which a pool kernel that never asked for its page stops holding a turn.
+WARM_TIMEOUT = 60.0
+
+#: What a learner's page shows at once while its kernel warms (then hidden by the page's CSS).
+WAITING_PAGE = (TEMPLATE_DIR / "waiting.html").read_text(encoding="utf-8")
 
 #: The only files the template route serves: ``<template>/static/<file>`` of our template.
 _TEMPLATE_FILE = re.compile(r"^bacasable/static/(?!.*(?:^|/)\.)[\w./-]+$")
@@ -90,16 +102,21 @@ def kernel_env_with_peer(env: dict[str, str] | None, peer: str | None) -> dict[s
     return env
 
 
-def voila_app_class() -> type:
-    """Return the Voilà application class run by the server process (imports Voilà lazily)."""
+def voila_app_class(hub: Any = None) -> type:
+    """Return the Voilà application class run by the server process (imports Voilà lazily).
+
+    ``hub``: the :class:`~bacasable.server.hub.HubGuard` of a server under JupyterHub (its
+    login guards the facilitator's pages and kernels), None on a laptop.
+    """
     from jupyter_core.paths import jupyter_path
     from jupyter_server.base.handlers import APIHandler, path_regex
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from jupyter_server.utils import url_path_join
-    from tornado import web, websocket
+    from tornado import ioloop, web, websocket
     from traitlets import default
     from voila.app import Voila
     from voila.handler import BaseVoilaHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -136,11 +153,47 @@ def voila_app_class() -> type:
                                  type(error).__name__, len(message or ""))
 
     class PoolAwareKernelManager(AsyncMappingKernelManager):
-        """Kernel manager whose kernels learn their page's peer, and whose culler spares pools."""
+        """Kernel manager: peers told, pool kernels warmed in turn, pools spared by the culler.
+
+        Pool kernels warm a few at a time, in order (:mod:`.kernel_starts`).
+        """
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            config = BacasableConfig()
+            self.start_gate = StartGate(config.warm_at_once)
+            self._warming: dict[str, int] = {}
+            self.warmer = RoomWarmer(
+                self, LEARNER_NOTEBOOK, config.preheat_kernels, room_expectations(config),
+                self.start_gate, publish=pool_publisher(config))
 
         async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
-            kwargs["env"] = kernel_env_with_peer(kwargs.get("env"), _PAGE_PEER.get())
-            return await super().start_kernel(*args, **kwargs)
+            # A pool kernel is started for no page (a refill runs in the context of the page
+            # that emptied the pool): it gets no peer.
+            pooled = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
+            peer = None if pooled else _PAGE_PEER.get()
+            kwargs["env"] = kernel_env_with_peer(kwargs.get("env"), peer)
+            if not pooled:
+                return await super().start_kernel(*args, **kwargs)
+            ticket = await self.start_gate.enter()
+            try:
+                kernel_id = await super().start_kernel(*args, **kwargs)
+            except BaseException:
+                self.start_gate.leave(ticket)
+                raise
+            self._warming[kernel_id] = ticket
+            asyncio.get_running_loop().call_later(WARM_TIMEOUT, self.kernel_warm, kernel_id)
+            return kernel_id
+
+        def kernel_warm(self, kernel_id: str) -> None:
+            """Give the kernel's turn on: it ran up to its page request, or it stopped."""
+            ticket = self._warming.pop(kernel_id, None)
+            if ticket is not None:
+                self.start_gate.leave(ticket)
+
+        async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+            self.kernel_warm(kernel_id)
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
         async def cull_kernels(self) -> None:
             now = datetime.now(timezone.utc)
@@ -155,18 +208,53 @@ def voila_app_class() -> type:
 
         @web.authenticated
         async def get(self, path: str | None = None) -> None:
+            peer = self.request.remote_ip or ""
+            if hub is not None:  # under JupyterHub the hub's login decides, not the peer
+                peer = await hub.page_peer(self, path)
+                if peer is None:
+                    return  # sent to the hub's login
             self.xsrf_token  # noqa: B018 - reading it sets the cookie, before the page streams
-            token = _PAGE_PEER.set(self.request.remote_ip or "")
+            manager = self.kernel_manager
+            ticket = None
+            if path == LEARNER_NOTEBOOK and getattr(manager, "warmer", None) is not None:
+                manager.warmer.page_taken()
+                pool = manager._pools.get(LEARNER_NOTEBOOK) or []
+                if pool:  # Voilà hands this page the pool's first kernel, maybe still warming
+                    if not pool[0].done():
+                        self._say_it_is_coming()
+                else:  # no pool: this page starts its own kernel, in its turn
+                    if manager.start_gate.full:
+                        self._say_it_is_coming()
+                    ticket = await manager.start_gate.enter()
+            token = _PAGE_PEER.set(peer)
             try:
                 await super().get(path)
             finally:
                 _PAGE_PEER.reset(token)
+                if ticket is not None:
+                    manager.start_gate.leave(ticket)
+
+        def _say_it_is_coming(self) -> None:
+            """Show « L'exercice se prépare » at once, rather than a blank page."""
+            self.write(WAITING_PAGE)
+            self.flush()
 
         def set_header(self, name: str, value: Any) -> None:
             # Voilà sends "text/html" without a charset: say UTF-8 (the page is French).
             if name == "Content-Type" and value == "text/html":
                 value = "text/html; charset=UTF-8"
             super().set_header(name, value)
+
+    class PageRequestHandler(RequestInfoSocketHandler):
+        """Where a pool kernel waits for its page: connecting means it is warm."""
+
+        def open(self, kernel_id: str) -> None:
+            super().open(kernel_id)
+            manager = self.settings.get("kernel_manager")
+            # Kernels run on this machine: a device on the Wi-Fi cannot hurry the queue on.
+            local = self.request.remote_ip in ("127.0.0.1", "::1")
+            if local and hasattr(manager, "kernel_warm"):
+                manager.kernel_warm(kernel_id)
 
     class TemplateFileHandler(FrenchErrors, TemplateStaticFileHandler):
         """The template's static files: ``bacasable/static/<file>`` only, else 404."""
@@ -209,15 +297,22 @@ def voila_app_class() -> type:
             threading.Thread(target=warm_cache, args=(BacasableConfig(),), daemon=True).start()
             self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
             settings = super().init_settings()
+            warmer = getattr(self.kernel_manager, "warmer", None)
+            # The learners' pool follows the open workshops (kernel_starts).
+            if warmer is not None and hasattr(self.kernel_manager, "fill_if_needed"):
+                ioloop.PeriodicCallback(warmer.tick, WARM_EVERY * 1000).start()
             settings["compress_response"] = True
             settings["serve_traceback"] = False
             settings["websocket_max_message_size"] = MAX_PAGE_MESSAGE
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
+            if hub is not None:
+                hub.update_settings(settings)
             return settings
 
         def init_handlers(self) -> list:
             replaced = {
+                RequestInfoSocketHandler: PageRequestHandler,
                 TornadoVoilaHandler: NotebookPageHandler,
                 TemplateStaticFileHandler: TemplateFileHandler,
                 VoilaKernelWebsocketHandler: KernelChannelsHandler,
@@ -247,6 +342,8 @@ def voila_app_class() -> type:
                     (tree, french(web.RedirectHandler), redirect),
                     (contents, NotFoundHandler, not_found),
                 ]
+            if hub is not None:  # the hub's login callback; kernels' routes guarded
+                handlers = hub.routes(handlers, self.server_url, french)
             return handlers
 
     return BacasableVoila

@@ -38,7 +38,8 @@ The modules: :mod:`.engine` (engines, pragmas, locks, retries, migrations), :mod
 (connection and transactions), :mod:`.errors` (:class:`StoreError`, French messages),
 :mod:`.values` (checks and row shapes), one module per part of the facade
 (:mod:`.workshops`, :mod:`.commands`, :mod:`.people`, :mod:`.runs`, :mod:`.board`,
-:mod:`.privacy`, :mod:`.settings`, :mod:`.pins`) and :mod:`.facade`, which assembles
+:mod:`.privacy`, :mod:`.settings`, :mod:`.pins`), :mod:`.owner` (whose store it is, on a
+shared server) and :mod:`.facade`, which assembles
 :class:`Store`.
 ``BUSY_TIMEOUT``, ``_backoff``, ``_file_lock`` and ``new_join_code`` are read from this
 package at call time: patch them here.

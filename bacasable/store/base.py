@@ -29,6 +29,7 @@ from .errors import (
     MSG_WRITE,
     StoreError,
 )
+from .owner import check_owner
 from .values import _as_utc, utcnow
 
 T = TypeVar("T")
@@ -47,7 +48,12 @@ class _Base:
         *,
         upgrade: bool = True,
         clock: Callable[[], dt.datetime] | None = None,
+        owner: str | None = "",
     ) -> None:
+        self._owner = check_owner(owner)
+        #: Workshops found by their join code: a learner's kernel reads the one it joins,
+        #: whoever owns it (the code is what lets a learner in).
+        self._found_by_code: set[int] = set()
         self._url = make_url(url)
         self._clock = clock or utcnow
         self._lock = threading.RLock()
@@ -70,6 +76,11 @@ class _Base:
     def url(self) -> str:
         """The database URL, password hidden."""
         return self._url.render_as_string(hide_password=True)
+
+    @property
+    def owner(self) -> str:
+        """The facilitator account the store is open for ("" on a laptop: every workshop)."""
+        return self._owner
 
     def close(self) -> None:
         """Close the store's connection; the store cannot be used afterwards."""

@@ -40,6 +40,9 @@ MSG_TITLE = "Donnez un titre à l'atelier (200 caractères au plus)."
 MSG_PLACE = "Le lieu doit faire au plus 200 caractères."
 MSG_DATE = "La date de l'atelier n'est pas valide (attendu : AAAA-MM-JJ)."
 MSG_DURATION = "La durée de l'atelier doit être un nombre de minutes entre 1 et 1440."
+#: Most learners one workshop may expect (each one gets a kernel warmed for them).
+MAX_EXPECTED = 60
+MSG_EXPECTED = f"Le nombre de participants attendus doit être entre 1 et {MAX_EXPECTED}."
 MSG_LIST = "Liste non valide : des textes courts sont attendus."
 MSG_IDENTIFIER = "Identifiant non valide."
 MSG_MESSAGE_LONG = f"Le message doit faire au plus {t.MESSAGE_LENGTH} caractères."

@@ -20,8 +20,8 @@ from .runs import _Runs
 from .settings import _Settings
 from .workshops import _Workshops
 
-#: The stores of this process by URL, for :meth:`Store.shared`.
-_SHARED: dict[str, Store] = {}
+#: The stores of this process by URL and owner, for :meth:`Store.shared`.
+_SHARED: dict[tuple[str, str], Store] = {}
 _SHARED_LOCK = threading.Lock()
 
 
@@ -40,6 +40,12 @@ class Store(
         Apply the migrations on open (the default). Safe when many kernels open at once.
     clock
         Returns the current aware UTC time; for tests.
+    owner
+        The facilitator account the store is open for, on a shared server (a JupyterHub user
+        name): the workshops it creates carry it, :meth:`list_workshops`, :meth:`workshop` and
+        the reports see only its workshops, and its PIN is its own. "" (the default) on a
+        laptop, or for an administrator: every workshop. :meth:`workshop_by_code` finds any
+        open workshop whatever its owner: a learner joins with the code.
 
     Examples
     --------
@@ -65,10 +71,11 @@ class Store(
             The open store.
         """
         Path(config.data_dir).expanduser().mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("owner", getattr(config, "owner", ""))
         return cls(config.db_url, **kwargs)
 
     @classmethod
-    def shared(cls, url: str | URL) -> Store:
+    def shared(cls, url: str | URL, owner: str | None = None) -> Store:
         """Return this process's store for ``url``, opening it on first use.
 
         A kernel should hold one store (one connection) per database: the widgets of a
@@ -79,20 +86,31 @@ class Store(
         ----------
         url
             SQLAlchemy URL of the database.
+        owner
+            Whose store it is (see :class:`Store`); None: the configured one
+            (:attr:`BacasableConfig.owner <bacasable.common.config.BacasableConfig.owner>`,
+            from ``BACASABLE_OWNER`` or JupyterHub's ``JUPYTERHUB_USER``), as the kernels of a
+            facilitator's server on a hub have it.
 
         Returns
         -------
         Store
-            The same object for the same URL, within a process.
+            The same object for the same URL and owner, within a process.
         """
-        key = make_url(url).render_as_string(hide_password=False)
+        if owner is None:
+            from bacasable.common.config import BacasableConfig
+
+            owner = BacasableConfig().owner
+        key = make_url(url).render_as_string(hide_password=False), owner
         with _SHARED_LOCK:
             store = _SHARED.get(key)
             if store is None or store._closed:
-                store = _SHARED[key] = cls(url)
+                store = _SHARED[key] = cls(url, owner=owner)
             return store
 
     def __repr__(self) -> str:
+        if self.owner:
+            return f"Store({self.url!r}, owner={self.owner!r})"
         return f"Store({self.url!r})"
 
     def __enter__(self) -> Store:

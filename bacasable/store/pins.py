@@ -20,6 +20,9 @@ PostgreSQL. Tries from every kernel and every process therefore queue, and none 
 counted twice. The verification (a scrypt hash, some 80 ms) runs inside it: the write lock
 is held that long, at most :data:`MAX_FAILURES` times per client and
 :data:`REMOTE_MAX_FAILURES` times for all devices before they are suspended.
+
+On a shared server each facilitator (the store's owner, :mod:`.owner`) has their own PIN and
+their own counts: the hash and the clients are kept under keys of their own.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sqlalchemy.engine import Connection, Row
 from . import tables as t
 from .base import _Base
 from .errors import MSG_IDENTIFIER, StoreError
+from .owner import owner_tag, scoped_key
 from .values import _as_utc
 
 __all__ = [
@@ -190,21 +194,25 @@ class _Pins(_Base):
         StoreError
             With a French message: a ``client`` key that cannot be one, or the database.
         """
-        client = _check_client(client)
+        client = scoped_key(_check_client(client), self.owner)
+        if len(client) > t.CLIENT_LENGTH:
+            raise StoreError(MSG_IDENTIFIER)
+        remote_key = scoped_key(REMOTE, self.owner)
+        hash_key = scoped_key(PIN_HASH_SETTING, self.owner)
         at = _as_utc(now, self.now())
         table = t.pin_tries
 
         def attempt(conn: Connection) -> PinTry:
             _lock(conn)
-            keys = [client] if local else [client, REMOTE]
+            keys = [client] if local else [client, remote_key]
             rows = {row.client: row for row in conn.execute(
                 select(table).where(table.c.client.in_(keys)))}
-            mine, remote = rows.get(client), rows.get(REMOTE)
+            mine, remote = rows.get(client), rows.get(remote_key)
             wait = max(_wait(mine, at), 0.0 if local else _wait(remote, at))
             if wait > 0:
                 return PinTry("locked", wait)
             encoded = conn.scalar(
-                select(t.settings.c.value).where(t.settings.c.key == PIN_HASH_SETTING))
+                select(t.settings.c.value).where(t.settings.c.key == hash_key))
             if verify(encoded):
                 if mine is not None:
                     conn.execute(delete(table).where(table.c.client == client))
@@ -213,7 +221,7 @@ class _Pins(_Base):
                 return PinTry("wrong")
             _save(conn, client, mine, _after_wrong(mine, at, MAX_FAILURES, LOCK_SECONDS))
             if not local:
-                _save(conn, REMOTE, remote, _after_wrong(
+                _save(conn, remote_key, remote, _after_wrong(
                     remote, at, REMOTE_MAX_FAILURES, REMOTE_LOCK_SECONDS,
                     REMOTE_WINDOW_SECONDS))
             return PinTry("wrong")
@@ -234,12 +242,17 @@ class _Pins(_Base):
         if encoded is not None and (not isinstance(encoded, str) or "\x00" in encoded):
             raise StoreError(MSG_IDENTIFIER)
         settings = t.settings
+        key = scoped_key(PIN_HASH_SETTING, self.owner)
+        tries = delete(t.pin_tries)
+        if self.owner:  # this facilitator's counts only
+            tries = tries.where(t.pin_tries.c.client.startswith(
+                owner_tag(self.owner) + "|", autoescape=True))
 
         def write(conn: Connection) -> None:
             _lock(conn)
-            conn.execute(delete(t.pin_tries))
-            conn.execute(delete(settings).where(settings.c.key == PIN_HASH_SETTING))
+            conn.execute(tries)
+            conn.execute(delete(settings).where(settings.c.key == key))
             if encoded is not None:
-                conn.execute(insert(settings).values(key=PIN_HASH_SETTING, value=encoded))
+                conn.execute(insert(settings).values(key=key, value=encoded))
 
         self._write(write)

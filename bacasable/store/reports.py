@@ -84,8 +84,9 @@ class _Reports(_Base):
     """What the reports read, as DataFrames (part of :class:`~bacasable.store.Store`).
 
     A selection is one workshop (``workshop_id``) or the workshops whose day lies between
-    ``since`` and ``until`` (both included, either may be None). People who practised alone,
-    outside any workshop, are not in any selection. Every method reads in short transactions.
+    ``since`` and ``until`` (both included, either may be None), among the store's owner's
+    workshops when it has one. People who practised alone, outside any workshop, are not in any
+    selection. Every method reads in short transactions.
     """
 
     def _selection(
@@ -100,6 +101,8 @@ class _Reports(_Base):
             raise StoreError(MSG_PERIOD_ORDER)
         w = t.workshops.c
         query = select(w.id)
+        if self.owner:  # a facilitator's reports: their own workshops only
+            query = query.where(w.owner == self.owner)
         if workshop_id is not None:
             query = query.where(w.id == workshop_id)
         if first is not None:

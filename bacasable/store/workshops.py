@@ -13,7 +13,9 @@ from . import tables as t
 from .base import _Base, _by_id, _insert, _require
 from .engine import _tunable
 from .errors import (
+    MAX_EXPECTED,
     MSG_DURATION,
+    MSG_EXPECTED,
     MSG_PLACE,
     MSG_TITLE,
     MSG_UNKNOWN_CODE,
@@ -44,6 +46,7 @@ class _Workshops(_Base):
         level: str = "debutant",
         duration_minutes: int = 120,
         equipment: Sequence[str] = (),
+        expected_learners: int | None = None,
     ) -> dict[str, Any]:
         """Create a workshop with a new, unique join code.
 
@@ -65,6 +68,9 @@ class _Workshops(_Base):
             Planned length, 1 to 1440 minutes.
         equipment
             Equipment needed (``"ordinateur"``, ``"tablette"``…).
+        expected_learners
+            How many learners are expected, 1 to :data:`MAX_EXPECTED` (the server warms as
+            many kernels); None when not said.
 
         Returns
         -------
@@ -90,6 +96,12 @@ class _Workshops(_Base):
             or not 1 <= duration_minutes <= 1440
         ):
             raise StoreError(MSG_DURATION)
+        if expected_learners is not None and (
+            isinstance(expected_learners, bool)
+            or not isinstance(expected_learners, int)
+            or not 1 <= expected_learners <= MAX_EXPECTED
+        ):
+            raise StoreError(MSG_EXPECTED)
         values = {
             "title": title,
             "place": place,
@@ -100,6 +112,8 @@ class _Workshops(_Base):
             "duration_minutes": duration_minutes,
             "equipment": _short_list(equipment),
             "paused": False,
+            "owner": self.owner,
+            "expected_learners": expected_learners,
         }
 
         def write(conn: Connection) -> Row:
@@ -133,9 +147,21 @@ class _Workshops(_Base):
         Raises
         ------
         StoreError
-            When there is no such workshop.
+            When there is no such workshop, or it is another owner's (see :class:`Store`)
+            and was not found here by its code.
         """
-        return _workshop_dict(self._get(t.workshops, workshop_id, MSG_UNKNOWN_WORKSHOP))
+        row = self._get(t.workshops, workshop_id, MSG_UNKNOWN_WORKSHOP)
+        if not self._may_read(row):
+            raise StoreError(MSG_UNKNOWN_WORKSHOP)
+        return _workshop_dict(row)
+
+    def _may_read(self, row: Row) -> bool:
+        """Whether this store may read the workshop ``row``: its own, or one found by code."""
+        return not self.owner or row.owner == self.owner or row.id in self._found_by_code
+
+    def _owned(self, query: Any) -> Any:
+        """Return ``query`` restricted to this store's owner's workshops (all without one)."""
+        return query.where(t.workshops.c.owner == self.owner) if self.owner else query
 
     def workshop_by_code(self, code: str) -> dict[str, Any]:
         """Return the open workshop with this join code.
@@ -165,12 +191,14 @@ class _Workshops(_Base):
         )
         if not rows:
             raise StoreError(MSG_UNKNOWN_CODE)
+        # Whoever owns it: the code is what lets a learner in; the join reads it back by id.
+        self._found_by_code.add(rows[0].id)
         return _workshop_dict(rows[0])
 
     def list_workshops(
         self, since: dt.datetime | dt.date | None = None
     ) -> list[dict[str, Any]]:
-        """Return the workshops, newest first.
+        """Return the workshops, newest first (only its owner's, for a store with one).
 
         Parameters
         ----------
@@ -194,7 +222,7 @@ class _Workshops(_Base):
         start = _since(since)
         if start is not None:
             query = query.where(t.workshops.c.created_at >= start)
-        return [_workshop_dict(r) for r in self._all(query)]
+        return [_workshop_dict(r) for r in self._all(self._owned(query))]
 
     def close_workshop(self, workshop_id: int) -> dict[str, Any]:
         """Close a workshop: nobody can join it any more (those in it may finish).
@@ -212,12 +240,14 @@ class _Workshops(_Base):
         Raises
         ------
         StoreError
-            When there is no such workshop.
+            When there is no such workshop (or it is another owner's).
         """
         now = self.now()
 
         def write(conn: Connection) -> Row:
             _require(conn, t.workshops, workshop_id, MSG_UNKNOWN_WORKSHOP)
+            if self.owner and _by_id(conn, t.workshops, workshop_id).owner != self.owner:
+                raise StoreError(MSG_UNKNOWN_WORKSHOP)  # only its owner closes it
             conn.execute(
                 update(t.workshops)
                 .where(t.workshops.c.id == workshop_id, t.workshops.c.closed_at.is_(None))

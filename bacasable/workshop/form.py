@@ -72,6 +72,9 @@ MSG_PLACE = "Le lieu doit faire au plus 200 caractères."
 MSG_DATE = "Date non valide : choisissez un jour (AAAA-MM-JJ)."
 MSG_DURATION = "Durée non valide : un nombre de minutes entre 1 et 1440."
 MSG_LEVEL = "Choisissez un niveau : débutant, intermédiaire ou avancé."
+MSG_EXPECTED = "Nombre non valide : écrivez un nombre de participants entre 1 et 60, ou rien."
+#: Most learners one workshop may expect (the store's limit).
+MAX_EXPECTED = 60
 
 
 def form_options(catalogue: Catalogue | None, today: dt.date | None = None) -> dict[str, Any]:
@@ -121,7 +124,8 @@ def validate_workshop_form(
     values
         ``title``, ``place``, ``date`` (``AAAA-MM-JJ``), ``scenarios`` (ids), ``themes``,
         ``level``, ``duration`` (minutes, text or int), ``equipment`` (values of
-        :data:`EQUIPMENT`), as the form sends them.
+        :data:`EQUIPMENT`), ``expected`` (learners expected, text or int, may be empty), as
+        the form sends them.
     scenario_ids
         The scenarios that may be chosen (the others are ignored).
 
@@ -167,6 +171,9 @@ def validate_workshop_form(
         errors["duration"] = MSG_DURATION
     chosen_equipment = _strings(values.get("equipment"))
     equipment = [e for e in EQUIPMENT if e in chosen_equipment]
+    expected = _expected(values.get("expected"))
+    if expected == -1:
+        errors["expected"] = MSG_EXPECTED
     if errors:
         return {}, errors
     return {
@@ -178,7 +185,19 @@ def validate_workshop_form(
         "level": level,
         "duration_minutes": minutes,
         "equipment": equipment,
+        "expected_learners": expected,
     }, {}
+
+
+def _expected(value: Any) -> int | None:
+    """Read the learners expected: None when not said, -1 when not a number from 1 to 60."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return -1
+    return number if not isinstance(value, bool) and 1 <= number <= MAX_EXPECTED else -1
 
 
 def _strings(value: Any) -> set[str]:

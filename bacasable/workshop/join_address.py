@@ -13,19 +13,24 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from bacasable.store import StoreError
 
-from .network import is_loopback_host, lan_addresses, learner_url
+from .network import hub_learner_url, is_loopback_host, lan_addresses, learner_url
 
 __all__ = ["default_host", "join_url", "qr_code", "qr_svg", "validate_host"]
 
 MSG_HOST = "Adresse non valide : tapez une adresse comme 192.168.1.20."
 
 
-def join_url(host: str, port: int, code: str) -> str:
+def join_url(
+    host: str, port: int, code: str, environ: Mapping[str, str] | None = None
+) -> str:
     """Return the address learners open to join a workshop: the learner page with ``?code=``.
+
+    Under JupyterHub the page is the facilitator's server's, through the hub's public address
+    (:func:`~bacasable.workshop.network.hub_learner_url`): ``host`` and ``port`` do not count.
 
     Parameters
     ----------
@@ -35,13 +40,17 @@ def join_url(host: str, port: int, code: str) -> str:
         The server's port.
     code
         The workshop's join code.
+    environ
+        The kernel's environment (the hub's variables); default: ``os.environ``.
 
     Returns
     -------
     str
-        E.g. ``http://192.168.1.20:8866/voila/render/atelier.ipynb?code=AB2C3D``.
+        E.g. ``http://192.168.1.20:8866/voila/render/atelier.ipynb?code=AB2C3D``, or under the
+        hub ``https://ateliers.example.fr/user/marie/voila/render/atelier.ipynb?code=AB2C3D``.
     """
-    return f"{learner_url(host, int(port))}?code={quote(str(code), safe='')}"
+    page = hub_learner_url(environ) or learner_url(host, int(port))
+    return f"{page}?code={quote(str(code), safe='')}"
 
 
 def qr_code(url: str) -> Any:
@@ -97,7 +106,8 @@ def validate_host(text: Any) -> str:
 def default_host(environ: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
     """Return the host to put in the join address, and every address found on the Wi-Fi.
 
-    The console page's own host (``SERVER_NAME``, set by Voilà from the request) comes first
+    Under JupyterHub, the host of the hub's public address (the only one found). Otherwise
+    the console page's own host (``SERVER_NAME``, set by Voilà from the request) comes first
     when it is not this computer's loopback: the facilitator opened the console through the
     Wi-Fi address, which the phones can reach too. Otherwise the likeliest LAN address
     (:func:`bacasable.workshop.network.lan_addresses`), else ``127.0.0.1``.
@@ -109,6 +119,10 @@ def default_host(environ: Mapping[str, str] | None = None) -> tuple[str, list[st
         The LAN addresses found (empty when the computer is on no network).
     """
     env = os.environ if environ is None else environ
+    hub_page = hub_learner_url(env)
+    if hub_page:  # under JupyterHub: the hub's public host, whatever the Wi-Fi
+        hub_host = urlparse(hub_page).hostname or "127.0.0.1"
+        return hub_host, [hub_host]
     try:
         found = lan_addresses()
     except Exception:  # never let a network probe break the console

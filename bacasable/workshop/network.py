@@ -7,6 +7,7 @@ import ipaddress
 import os
 import socket
 import time
+from collections.abc import Mapping
 
 #: The learner's notebook, relative to the served folder.
 LEARNER_NOTEBOOK = "atelier.ipynb"
@@ -33,6 +34,39 @@ def learner_url(host: str, port: int) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address
     return f"http://{host}:{port}/voila/render/{LEARNER_NOTEBOOK}"
+
+
+def hub_learner_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """Return the learners' page of this facilitator's server through JupyterHub, or None.
+
+    Under the hub (``JUPYTERHUB_SERVICE_PREFIX`` set by its spawner) learners reach the page
+    through the hub's public address: ``JUPYTERHUB_PUBLIC_URL`` (the server's public URL, set
+    when the hub has a ``public_url``), e.g. ``https://ateliers.example.fr/user/marie/``.
+    Without it, the host and port the page was asked on (``SERVER_NAME``, ``SERVER_PORT``,
+    which Voilà gives a page's kernel) and plain ``http``. On a laptop: None.
+
+    Parameters
+    ----------
+    environ
+        The environment to read; default: ``os.environ``.
+
+    Returns
+    -------
+    str or None
+        E.g. ``https://ateliers.example.fr/user/marie/voila/render/atelier.ipynb``.
+    """
+    env = os.environ if environ is None else environ
+    prefix = (env.get("JUPYTERHUB_SERVICE_PREFIX") or "").strip()
+    if not prefix:
+        return None
+    base = (env.get("JUPYTERHUB_PUBLIC_URL") or "").strip()
+    if not base:
+        host = (env.get("SERVER_NAME") or "").strip() or "127.0.0.1"
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # an IPv6 address
+        port = (env.get("SERVER_PORT") or "").strip()
+        base = f"http://{host}{':' + port if port else ''}/{prefix.strip('/')}/"
+    return f"{base.rstrip('/')}/voila/render/{LEARNER_NOTEBOOK}"
 
 
 def is_loopback_host(host: str) -> bool:

@@ -258,7 +258,8 @@ def test_workshop_form_is_checked_field_by_field():
     assert clean == {"title": "Atelier emploi", "place": "Médiathèque",
                      "date": dt.date(2026, 11, 26), "scenario_ids": ["demo"],
                      "themes": ["Aide aux démarches administratives"], "level": "debutant",
-                     "duration_minutes": 90, "equipment": ["telephone"]}
+                     "duration_minutes": 90, "equipment": ["telephone"],
+                     "expected_learners": None}
     clean, errors = validate_workshop_form(
         {"title": " ", "date": "26/11/2026", "scenarios": "demo", "themes": [],
          "level": "expert", "duration": "0", "place": "x" * 201}, ["demo"])

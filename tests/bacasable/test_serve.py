@@ -389,9 +389,11 @@ def test_voila_argv_holds_the_workshop_settings(tmp_path):
         assert expected in argv
     assert not any("disable_check_xsrf" in a for a in argv)
     assert voila_argv(config, tmp_path, port=9000).count("--port=9000") == 1
+    # No kernel waiting, yet preheating: an open workshop grows the pool.
     no_pool = voila_argv(BacasableConfig(preheat_kernels=0), tmp_path)
-    assert "--preheat_kernel=False" in no_pool
-    assert not any("kernel_pools_config" in a for a in no_pool)
+    assert "--preheat_kernel=True" in no_pool
+    assert '--VoilaKernelManager.kernel_pools_config={"atelier.ipynb": {"pool_size": 0}, ' \
+        '"default": {"pool_size": 0}}' in no_pool
 
 
 def test_voila_env_finds_the_packaged_template():

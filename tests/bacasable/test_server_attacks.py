@@ -256,7 +256,7 @@ def test_every_route_answers_a_french_page_and_never_500(workbook):
     assert names <= {
         "RedirectHandler", "NotFoundHandler", "KernelHandler", "KernelChannelsHandler",
         "TemplateFileHandler", "MultiStaticFileHandler", "ThemesHandler",
-        "VoilaShutdownKernelHandler", "RequestInfoSocketHandler", "FileFindHandler",
+        "VoilaShutdownKernelHandler", "PageRequestHandler", "FileFindHandler",
         "AllowListFileHandler", "NotebookPageHandler", "SpeechHandler",
     }, names
     assert "LogoutHandler" not in names and "LoginFormHandler" not in names

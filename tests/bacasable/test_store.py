@@ -1119,3 +1119,15 @@ def test_time_is_utc_aware(store, workshop):
     row = next(store.events_frame_rows())
     assert row["at"].tzinfo is dt.timezone.utc
     assert row["at"].timestamp() == pytest.approx(now, abs=1e-5)
+
+
+def test_a_workshop_keeps_how_many_learners_it_expects(store):
+    said = store.create_workshop("Atelier", "", "2026-03-02", ["caf"], expected_learners=12)
+    assert store.workshop(said["id"])["expected_learners"] == 12
+    unsaid = store.create_workshop("Atelier", "", "2026-03-02", ["caf"])
+    assert unsaid["expected_learners"] is None
+    listed = {w["id"]: w["expected_learners"] for w in store.list_workshops()}
+    assert listed[said["id"]] == 12
+    for wrong in (0, 61, "12", True, 2.5):
+        with pytest.raises(StoreError, match="participants attendus"):
+            store.create_workshop("Atelier", "", "2026-03-02", ["caf"], expected_learners=wrong)

@@ -31,6 +31,7 @@ from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop.form import form_options
 from bacasable.workshop.join_address import default_host
+from bacasable.workshop.readiness import WARMING_SETTING, PoolState, readiness_sentence
 from bacasable.workshop.room import RoomWatcher, room_changes, screen_choices
 from widgets.common.base import log
 from widgets.common.pin_gate import GatedApp, guarded
@@ -168,6 +169,7 @@ class Console(ConsoleActions, GatedApp):
         self.watcher = RoomWatcher(self.store, workshop["id"], self.catalogue)
         self._shown = None
         self.poll_once()
+        self.read_readiness()
         self.panel.stage = "workshop"
         self.children = [self.panel, self.board]
         self._start_polling()
@@ -231,6 +233,19 @@ class Console(ConsoleActions, GatedApp):
         if self.watcher is None or self.board is None:
             return
         self._show(self.watcher.refresh())
+        self.read_readiness()
+
+    def read_readiness(self) -> None:
+        """Say how ready the learners' pages are, from what the server wrote in the store."""
+        if self.panel is None:
+            return
+        try:
+            state = PoolState.from_json(self.store.setting(WARMING_SETTING))
+        except StoreError:
+            state = None
+        sentence = readiness_sentence(state)
+        if sentence != self.panel.readiness:
+            self.panel.readiness = sentence
 
     # --- the polling task ---------------------------------------------------------------------
 
@@ -262,6 +277,8 @@ class Console(ConsoleActions, GatedApp):
                     self.refresh()
                 else:
                     self.poll_once()
+                    if self.panel is not None and self.panel.readiness.startswith("Prépar"):
+                        self.read_readiness()  # the count moves while the pages warm
                 if self._poll_failed and self.panel is not None:
                     self._poll_failed = False
                     if self.panel.error == MSG_POLL:

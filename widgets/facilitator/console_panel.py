@@ -185,6 +185,8 @@ class ConsolePanel(ActionWidget):
     #: Raised hands, who waited longest first: ``id``, ``pseudonym``, ``number``, ``text``
     #: (« Main levée depuis 2 min »), ``disconnected``.
     hands = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: How ready the learners' pages are (« Prêt pour 12 apprenants… »), "" when unknown.
+    readiness = traitlets.Unicode("").tag(sync=True)
     #: The workshop just closed (``id``, ``title``): the panel offers its bilan.
     closed = traitlets.Dict().tag(sync=True)
     confirm_close = traitlets.Bool(False).tag(sync=True)

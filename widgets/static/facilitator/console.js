@@ -18,6 +18,9 @@ function newWorkshopForm(id, options, send) {
     "Par exemple : Médiathèque de Lille-Sud.");
   const date = field(`${id}-date`, "Date de l'atelier",
     h("input", { id: `${id}-date`, class: "bas-input bas-input--date", type: "date", required: true, value: d.date || "" }));
+  const expected = field(`${id}-expected`, "Nombre de participants attendus",
+    h("input", { id: `${id}-expected`, class: "bas-input bas-input--number", type: "number", min: "1", max: "60", inputmode: "numeric", autocomplete: "off" }),
+    "Leurs pages se préparent à l'avance : elles s'ouvriront tout de suite.");
   const scenarioItems = (options.scenarios || []).map((s) => ({ value: s.id, label: s.title, help: s.service }));
   const scenarios = choices(`${id}-scenarios`, "Exercices proposés (au moins un)", "checkbox", `${id}-scenario`,
     scenarioItems, scenarioItems.length === 1 ? [scenarioItems[0].value] : []);
@@ -30,7 +33,7 @@ function newWorkshopForm(id, options, send) {
   const duration = field(`${id}-duration`, "Durée prévue", durationSelect);
   const equipment = choices(`${id}-equipment`, "Matériel utilisé", "checkbox", `${id}-equipment`,
     options.equipment || [], d.equipment || []);
-  const fields = { title, place, date, scenarios, themes, level, duration, equipment };
+  const fields = { title, place, date, expected, scenarios, themes, level, duration, equipment };
   const form = h("form", { class: "bas-form bas-console-form", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
       send({
@@ -38,6 +41,7 @@ function newWorkshopForm(id, options, send) {
         title: title.control.value,
         place: place.control.value,
         date: date.control.value,
+        expected: expected.control.value,
         scenarios: checkedValues(form, `${id}-scenario`),
         themes: checkedValues(form, `${id}-theme`),
         level: (checkedValues(form, `${id}-level`)[0]) || "",
@@ -45,7 +49,7 @@ function newWorkshopForm(id, options, send) {
         equipment: checkedValues(form, `${id}-equipment`),
       });
     } },
-  title.node, place.node, date.node, scenarios.node, themes.node, level.node, duration.node, equipment.node,
+  title.node, place.node, date.node, expected.node, scenarios.node, themes.node, level.node, duration.node, equipment.node,
   h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Démarrer l'atelier")));
   return { form, fields };
 }
@@ -74,6 +78,7 @@ export default {
     const wMeta = h("p", { class: "bas-console-meta" });
     const wScenarios = h("p", { class: "bas-console-meta" });
     const codeBig = h("p", { class: "bas-code" });
+    const readiness = h("p", { class: "bas-help bas-readiness", "aria-live": "polite" });
     const qr = h("div", { class: "bas-qr", role: "img" });
     const url = h("p", { class: "bas-join-url" });
     const hostInput = h("input", { id: `${id}-host`, class: "bas-input", type: "text", autocomplete: "off", spellcheck: "false", list: `${id}-hosts` });
@@ -84,7 +89,7 @@ export default {
     const joinGrid = h("div", { class: "bas-join-grid" },
       h("div", { class: "bas-join-code" },
         h("p", {}, "Sur le téléphone, scannez le QR code, ou ouvrez l'adresse puis tapez le code :"),
-        codeBig, url),
+        codeBig, readiness, url),
       qr);
     const joinBody = h("div", { id: `${id}-join-body` }, joinGrid);
     // Once everyone is in, the code and the QR code can be folded away (the board comes closer).
@@ -276,6 +281,7 @@ export default {
       setText(wMeta, [w.date, w.place].filter(Boolean).join(" · "));
       setText(wScenarios, (w.scenarios || []).length ? `Exercices : ${(w.scenarios || []).join(", ")}` : "");
       setText(codeBig, w.code_grouped || "");
+      setText(readiness, model.get("readiness") || "");
       if (w.code_spoken) codeBig.setAttribute("aria-label", `Code de l'atelier : ${w.code_spoken}`);
       setText(pauseText, w.paused ? "La salle est en pause : les apprenants voient « Pause — regardez l'écran »." : "Les apprenants font leur exercice.");
       setText(pauseButton, w.paused ? "Reprendre l'exercice" : "Mettre en pause");
@@ -355,6 +361,7 @@ export default {
       "change:learners": drawLearners,
       "change:screens": drawScreens,
       "change:workshop": drawWorkshop,
+      "change:readiness": drawWorkshop,
       "change:join": drawJoin,
       "change:stage": () => {
         drawStage(true);
