@@ -28,7 +28,8 @@ Each addition is small and tested in ``tests/bacasable/test_serve.py`` and
   (otherwise anyone on the Wi-Fi could list and read the notebooks).
 - ``/bacasable/voix`` reads a text aloud with espeak-ng for the pages of devices with no French
   voice (:mod:`bacasable.server.speech`: cached, limited per device, no PIN).
-- Responses are gzip-compressed (Voilà's front end is about 5 MB per phone on a first visit).
+- Responses are gzip-compressed (Voilà's front end is about 5 MB per phone on a first visit),
+  each static file once for the whole room (:mod:`bacasable.server.static_gzip`).
 - The learner kernels' catalogue is cached at start
   (:mod:`bacasable.scenario.catalogue_cache`): no kernel reads the scenario files.
 - No ``voila.json``/``voila.py`` is read: every setting comes from
@@ -55,6 +56,7 @@ from .error_pages import french_error
 from .kernel_starts import RoomWarmer, StartGate
 from .room_size import pool_publisher, room_expectations
 from .speech import SPEECH_PATH, Speech, speech_handler_class
+from .static_gzip import StaticGzip
 from .template import SHARE_DIR, TEMPLATE_DIR
 
 __all__ = ["voila_app_class"]
@@ -301,7 +303,8 @@ def voila_app_class(hub: Any = None) -> type:
             # The learners' pool follows the open workshops (kernel_starts).
             if warmer is not None and hasattr(self.kernel_manager, "fill_if_needed"):
                 ioloop.PeriodicCallback(warmer.tick, WARM_EVERY * 1000).start()
-            settings["compress_response"] = True
+            # Tornado's gzip, with each static file compressed once for the whole room.
+            settings["transforms"] = [StaticGzip]
             settings["serve_traceback"] = False
             settings["websocket_max_message_size"] = MAX_PAGE_MESSAGE
             settings["default_handler_class"] = NotFoundHandler
