@@ -72,7 +72,8 @@ def workshop_form(scenario_id: str, expected: int | None = None) -> dict[str, An
     ``expected`` is the « Nombre de participants attendus »: the server warms that many learner
     kernels before they arrive.
     """
-    return {"expected": "" if expected is None else str(expected), "action": "start", "title": "Atelier de mesure", "place": "Banc d'essai",
+    return {"expected": "" if expected is None else str(expected),
+            "action": "start", "title": "Atelier de mesure", "place": "Banc d'essai",
             "date": dt.date.today().isoformat(), "scenarios": [scenario_id],
             "themes": ["Aide aux démarches administratives"], "level": "debutant",
             "duration": "120", "equipment": ["telephone"]}
