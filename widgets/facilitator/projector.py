@@ -12,7 +12,9 @@ usual mistake, what the room did there and the facilitator's notes.
 
 Keys (sent by the panel's view, also by a presenter remote): → ← field by field, PageDown/PageUp
 screen by screen, H the highlight, N the notes; F asks the browser for full screen (in the view
-only). Every key has a visible button too.
+only); S covers the page with the :class:`~widgets.facilitator.room_screen.RoomScreen` (the
+workshop's code and who joined, then the group's progress), S or Échap goes back. Every key
+has a visible button too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from widgets.common.base import Action, MessagePanel, log, module, stylesheet
 from widgets.common.pin_gate import GatedApp, guarded
 from widgets.common.screen import ScreenView
 from widgets.facilitator.console_panel import grouped
+from widgets.facilitator.room_screen import MSG_NO_WORKSHOP, RoomScreen, newest_open_workshop
 
 __all__ = ["KEYS", "Projector", "ProjectorPanel", "projector"]
 
@@ -114,6 +117,8 @@ class Projector(GatedApp):
         None until the PIN is right.
     screen : ScreenView or None
         The projected learner's screen; None until the PIN is right.
+    room_screen : RoomScreen or None
+        The room screen, among the children while shown; None until the PIN is right.
     walk : Walkthrough or None
         The walkthrough presented.
     workshop_id : int or None
@@ -126,6 +131,7 @@ class Projector(GatedApp):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.panel: ProjectorPanel | None = None
         self.screen: ScreenView | None = None
+        self.room_screen: RoomScreen | None = None
         self.walk: Walkthrough | None = None
         self.workshop_id: int | None = None
         self._room: dict[str, dict[str, Any]] = {}
@@ -143,6 +149,9 @@ class Projector(GatedApp):
         self.panel.on_action(guarded(self.handle, self.say_error))
         self.screen = ScreenView()
         self.screen.on_action(guarded(self._on_screen, self.say_error))
+        self.room_screen = RoomScreen(self.store, self.catalogue, port=self.config.port,
+                                      environ=self._environ)
+        self.room_screen.on_action(guarded(lambda _: self.close_room(), self.say_error))
         return [self.panel]
 
     def _choices(self) -> list[dict[str, Any]]:
@@ -179,7 +188,11 @@ class Projector(GatedApp):
             action = KEYS.get(str(content.get("key")))
             if action is None:
                 return
-        if action == "start":
+        if action in ("start", "setup", "room"):
+            self.close_room()
+        if action == "room":
+            self.open_room(content.get("workshop"))
+        elif action == "start":
             self.start(content.get("scenario"), content.get("persona"), content.get("workshop"))
         elif action == "setup":
             self.panel.stage = "setup"
@@ -194,6 +207,26 @@ class Projector(GatedApp):
             self.panel.notes = not self.panel.notes
         elif action == "handout":
             self.write_handout()
+
+    def open_room(self, workshop: Any = None) -> None:
+        """Cover the page with the room screen of ``workshop``.
+
+        Without one, the workshop presented, else the open workshop started last.
+        """
+        assert self.panel is not None and self.room_screen is not None
+        found = _as_int(workshop) or self.workshop_id or newest_open_workshop(self.store)
+        if found is None:
+            self.panel.say(error=MSG_NO_WORKSHOP)
+            return
+        self.room_screen.follow(found)
+        self.panel.say()
+        self.children = (*self.children, self.room_screen)
+
+    def close_room(self) -> None:
+        """Take the room screen away (it stops following the room)."""
+        if self.room_screen is not None:
+            self.room_screen.stop()
+            self.children = tuple(c for c in self.children if c is not self.room_screen)
 
     def _on_screen(self, content: Action) -> None:
         # The projected form's own buttons: "Continuer" opens the next screen, "Retour" goes back.
@@ -276,7 +309,7 @@ class Projector(GatedApp):
 
     def close(self) -> None:
         """Close the widgets."""
-        for widget in (self.gate, self.panel, self.screen):
+        for widget in (self.gate, self.panel, self.screen, self.room_screen):
             if widget is not None:
                 with contextlib.suppress(Exception):
                     widget.close()

@@ -45,6 +45,11 @@ export default {
     const host = () => el.closest(".bas-projection") || document.body;
     let dom = null;
     let blobUrl = null;
+    // The workshop chosen in the setup form, for the room screen (« S »).
+    let chosenWorkshop = () => "";
+    const openRoom = () => send({ action: "room", workshop: chosenWorkshop() });
+    const roomButton = (label) => h("button", { type: "button", class: "bas-button bas-button--secondary bas-proj-button",
+      "data-room-opener": true, onclick: openRoom }, label);
 
     const fullScreen = () => {
       const target = host();
@@ -69,6 +74,7 @@ export default {
       const workshop = h("select", { id: `${id}-workshop`, class: "bas-input bas-select" },
         h("option", { value: "" }, "Aucun atelier"),
         workshops.map((w) => h("option", { value: String(w.id) }, w.title)));
+      chosenWorkshop = () => workshop.value;
       const form = h("form", { class: "bas-form bas-proj-setup", novalidate: true,
         onsubmit: (event) => {
           event.preventDefault();
@@ -78,7 +84,10 @@ export default {
       h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: persona.id }, "Persona"), persona),
       h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: workshop.id }, "Atelier en cours (facultatif)"),
         h("p", { class: "bas-help" }, "Pour montrer, écran par écran, ce que la salle a fait."), workshop),
-      h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")));
+      h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")),
+      h("div", { class: "bas-field" }, h("h2", {}, "Accueillir la salle"),
+        h("p", { class: "bas-help" }, "Le code de l'atelier en grand, les personnes qui arrivent, puis l'avancement du groupe. Les erreurs ne sont jamais montrées."),
+        roomButton("Écran de la salle (S)")));
       root.replaceChildren(
         facilitatorNav("projection.ipynb"),
         h("h1", { id: `${id}-h1`, class: "bas-title" }, "Présenter une démarche pas à pas"),
@@ -109,6 +118,7 @@ export default {
         button("Écran suivant (Page ↓)", "next_screen"),
         dom.highlight, dom.notes,
         button("Plein écran (F)", "fullscreen"),
+        roomButton("Écran de la salle (S, Échap pour revenir)"),
         h("button", { type: "button", class: "bas-button bas-button--secondary bas-proj-button",
           onclick: () => setPublic(true) }, "Vue du public ici (P, Échap pour revenir)"),
         h("button", { type: "button", class: "bas-button bas-button--secondary bas-proj-button",
@@ -236,9 +246,16 @@ export default {
     };
 
     const onKey = (event) => {
-      if (model.get("stage") !== "present" || event.ctrlKey || event.metaKey || event.altKey) return;
+      // The room screen, once shown, has the keys (S or Échap takes it away).
+      if (event.ctrlKey || event.metaKey || event.altKey || document.querySelector(".bas-wall")) return;
       const tag = event.target && event.target.tagName;
       if (tag === "SELECT" || tag === "TEXTAREA") return;
+      if ((event.key === "s" || event.key === "S") && tag !== "INPUT") {
+        event.preventDefault();
+        openRoom();
+        return;
+      }
+      if (model.get("stage") !== "present") return;
       if (event.key === "f" || event.key === "F") {
         event.preventDefault();
         fullScreen();
