@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from bacasable.personas.derived import fill_text
 from bacasable.scenario.lesson_schema import LESSON_ROLES
+from bacasable.scenario.persona_hints import hints_for
 from bacasable.scenario.schema import FieldSpec, Persona, Scenario, Screen, ScreenEvent
 
 from .events import EventType, RunEvent
@@ -334,28 +335,27 @@ class Runner:
         return True
 
     def hint(self, field_id: str | None = None) -> str | None:
-        """Show the next hint, or return None when there is none.
+        """Show the next hint (the persona's own, if any), or return None when there is none.
 
         The hint is for ``field_id``, else the first field in error, else the first to fill.
         """
-        screen = self.screen
+        screen, who = self.screen, self.persona.id  # hints may differ by persona
         spec = self._field(field_id) if field_id else None
         if spec is None:
             wrong = [f for f in screen.fields if f.id in self.results and not self.results[f.id].ok]
             todo = [f for f in screen.fields if f.id not in self.results]
-            candidates = [f for f in wrong + todo if f.hints]
-            candidates = candidates or [f for f in screen.fields if f.hints]
+            candidates = [f for f in wrong + todo if hints_for(f, who)]
+            candidates = candidates or [f for f in screen.fields if hints_for(f, who)]
             spec = candidates[0] if candidates else None
-        if spec is None or not spec.hints:
+        hints = hints_for(spec, who)
+        if spec is None or not hints:
             return None
         key = f"{screen.id}.{spec.id}"
         used = self.hints_used.get(key, 0)
-        level = min(used + 1, len(spec.hints))
-        self.hints_used[key] = level
-        if level > used:
-            self.stats[screen.id].hints += 1
-        text = self.text(spec.hints[level - 1]) or ""
-        self.last_hint = {"field_id": spec.id, "level": level, "count": len(spec.hints),
+        level = self.hints_used[key] = min(used + 1, len(hints))
+        self.stats[screen.id].hints += int(level > used)
+        text = self.text(hints[level - 1]) or ""
+        self.last_hint = {"field_id": spec.id, "level": level, "count": len(hints),
                           "text": text, "label": self.text(spec.label)}
         self._emit("hint_shown", screen_id=screen.id, field_id=spec.id, hint_level=level)
         return text

@@ -7,6 +7,7 @@ from typing import Any
 
 from bacasable.personas.derived import document_view
 from bacasable.personas.derived import documents as persona_documents
+from bacasable.scenario.persona_hints import hints_for
 from bacasable.scenario.schema import DOCUMENT_LABELS, FieldSpec
 
 from .diagnostic_view import diagnostic_view
@@ -159,7 +160,7 @@ def _field_view(run: Runner, spec: FieldSpec) -> dict[str, Any]:
         "valid": bool(result is not None and result.ok),
         "hint": hint,
         "hints_used": run.hints_used.get(hint_key, 0),
-        "hints_count": len(spec.hints),
+        "hints_count": len(hints_for(spec, run.persona.id)),
     }
     if spec.kind == "password":
         checks = password_checks(spec)

@@ -18,6 +18,7 @@ from .base import (
 )
 from .diagnostic_schema import Diagnostic, diagnostic_problem
 from .lesson_schema import LESSON_ROLES, Answer, Picture, lesson_defaults, lesson_problem
+from .persona_hints import PersonaHints, check_persona_hints
 from .persona_schema import (
     DOCUMENT_LABELS,
     Address,
@@ -36,13 +37,7 @@ __all__ = [
     "GROUP_KINDS",
     "LESSON_ROLES",
     "LEVEL_LABELS",
-    "Address",
-    "Answer",
-    "Bank",
-    "Birth",
-    "Branch",
-    "Category",
-    "Condition",
+    "Address", "Answer", "Bank", "Birth", "Branch", "Category", "Condition",
     "Document",
     "DocumentKind",
     "ErrorKind",
@@ -140,6 +135,8 @@ class FieldSpec(_Model):
     errors: dict[ErrorKind, Text] = Field(default_factory=dict)
     #: Graduated hints in plain French, from gentle to explicit.
     hints: list[Text] = Field(default_factory=list, max_length=4)
+    #: A persona's own hints, shown instead of ``hints`` when it is played (``karim: [...]``).
+    hints_by_persona: PersonaHints = Field(default_factory=dict)
     #: Choices for radio, select and checkboxes.
     options: list[Option] = Field(default_factory=list)
     #: For ``upload``: which kind of persona document is expected (``id_card``, ``rib``…).
@@ -340,6 +337,7 @@ class Flow(_Model):
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(f"identifiant d'écran en double : {', '.join(sorted(dup))}")
+        check_persona_hints(self.screens, None, "Flow")  # a flow's hints are everyone's
         return self
 
 
@@ -393,6 +391,7 @@ class Scenario(_Model):
         problem = diagnostic_problem(self)
         if problem:
             raise ValueError(problem)
+        check_persona_hints(self.screens, self.personas, "Scenario")
         return self
 
     def screen(self, screen_id: str) -> Screen:
