@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Literal
 
 from bacasable.scenario.loader import Catalogue, Finding
-from bacasable.scenario.schema import Persona, Scenario, Screen
+from bacasable.scenario.persona_hints import screen_texts
+from bacasable.scenario.schema import Persona, Scenario
 
 from .diagnostic_checks import diagnostic_texts
+from .plain_lint import other_persona_names, unexplained_acronyms
 
 __all__ = [
     "MAX_WORDS",
@@ -28,7 +30,9 @@ __all__ = [
     "lint_catalogue",
     "long_sentences",
     "missing_persona_paths",
+    "other_persona_names",
     "persona_cannot_finish",
+    "unexplained_acronyms",
     "unreachable_screens",
 ]
 
@@ -223,7 +227,8 @@ def duplicate_ids(cat: Catalogue) -> list[Finding]:
 
 # --- long sentences -------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n\s*\n|\n\s*[-•]\s+")
+# A line break ends a sentence too: a paragraph of a message (its blank lines folded).
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n\s*\n|\n\s*[-•]\s+|\n")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|\d+(?:[.,]\d+)*")
 
 
@@ -237,40 +242,8 @@ def _texts(s: Scenario) -> Iterator[tuple[tuple, str]]:
     """Every learner-facing text of the scenario, with its location."""
     yield ("title",), s.title
     for si, screen in enumerate(s.screens):
-        yield from _screen_texts(screen, ("screens", si))
+        yield from screen_texts(screen, ("screens", si), title=True)
     yield from diagnostic_texts(s)
-
-
-def _screen_texts(screen: Screen, base: tuple) -> Iterator[tuple[tuple, str]]:
-    yield (*base, "title"), screen.title
-    if screen.intro:
-        yield (*base, "intro"), screen.intro
-    for bi, para in enumerate(screen.body):
-        yield (*base, "body", bi), para
-    if screen.example:
-        yield (*base, "example"), screen.example
-    if screen.picture is not None and screen.picture.caption:
-        yield (*base, "picture", "caption"), screen.picture.caption
-    if screen.question:
-        yield (*base, "question"), screen.question
-    for ai, answer in enumerate(screen.answers):
-        yield (*base, "answers", ai, "label"), answer.label
-        yield (*base, "answers", ai, "explanation"), answer.explanation
-    for fi, spec in enumerate(screen.fields):
-        loc = (*base, "fields", fi)
-        yield (*loc, "label"), spec.label
-        if spec.help:
-            yield (*loc, "help"), spec.help
-        for hi, hint in enumerate(spec.hints):
-            yield (*loc, "hints", hi), hint
-        for kind, message in spec.errors.items():
-            yield (*loc, "errors", kind), message
-        for oi, option in enumerate(spec.options):
-            yield (*loc, "options", oi, "label"), option.label
-            if option.help:
-                yield (*loc, "options", oi, "help"), option.help
-        if spec.statement:
-            yield (*loc, "statement"), spec.statement
 
 
 def long_sentences(cat: Catalogue) -> list[Finding]:
@@ -354,6 +327,8 @@ RULES: dict[str, Callable[[Catalogue], list[Finding]]] = {
     "duplicate_ids": duplicate_ids,
     "long_sentences": long_sentences,
     "persona_cannot_finish": persona_cannot_finish,
+    "unexplained_acronyms": unexplained_acronyms,
+    "other_persona_names": other_persona_names,
 }
 
 #: Rules already reported by :func:`bacasable.authoring.checks.check_catalogue`.

@@ -23,8 +23,10 @@ EXPECTED = {
     "field_without_help": ("le champ « commune » n'a pas d'indice", 30),
     "long_sentences": ("phrase trop longue (27 mots", 12),
     "persona_cannot_finish": ("reste bloqué à l'écran « identite » : prenom (too_short)", 14),
+    "unexplained_acronyms": ("le sigle « CAF » n'est pas expliqué", 12),
+    "other_persona_names": ("ce texte nomme Camille, mais l'apprenant joue dominique", 20),
 }
-WARNINGS = {"field_without_help", "long_sentences"}
+WARNINGS = {"field_without_help", "long_sentences", "unexplained_acronyms", "other_persona_names"}
 
 
 def load(rule: str, name: str) -> Catalogue:
