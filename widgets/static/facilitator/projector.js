@@ -85,7 +85,7 @@ export default {
       h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: workshop.id }, "Atelier en cours (facultatif)"),
         h("p", { class: "bas-help" }, "Pour montrer, écran par écran, ce que la salle a fait."), workshop),
       h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")),
-      h("div", { class: "bas-field" }, h("h2", {}, "Accueillir la salle"),
+      h("div", { class: "bas-field bas-proj-room-open" }, h("h2", {}, "Accueillir la salle"),
         h("p", { class: "bas-help" }, "Le code de l'atelier en grand, les personnes qui arrivent, puis l'avancement du groupe. Les erreurs ne sont jamais montrées."),
         roomButton("Écran de la salle (S)")));
       root.replaceChildren(

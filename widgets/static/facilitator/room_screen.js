@@ -82,7 +82,7 @@ export default {
       h("span", { class: "bas-sr" }, text));
     const drawProgress = (room) => {
       const exercises = (room.progress || []).map((p) => {
-        const top = Math.max(1, p.done || 0, ...(p.screens || []).map((s) => s.count));
+        const top = Math.max(1, p.count || 0);  // a column's height: its share of the group
         return h("section", { class: "bas-wall-exercise", "aria-label": p.scenario },
           h("h2", { class: "bas-wall-exercise-title" }, p.scenario),
           h("ol", { class: "bas-wall-bars", style: `--bas-wall-bars: ${(p.screens || []).length}` },
