@@ -37,7 +37,8 @@ class _Board(_Base):
         list of dict
             In the order participants joined, with ``participant_id``, ``pseudonym``,
             ``attempt_id``, ``scenario_id``, ``persona_id``, ``screen_id``, ``screen_index``,
-            ``screen_count``, ``errors``, ``hints`` (of their latest run); ``idle_seconds``
+            ``screen_count``, ``errors``, ``hints`` (of their latest run), ``screen_errors``
+            (the errors of that run on the screen it is on); ``idle_seconds``
             (since their last event, or the start of the run, or joining); ``seen_seconds``
             (since their last heartbeat or event); ``hand_raised`` and ``hand_waiting_seconds``;
             ``handover_asked`` (another device asks for this learner's run); ``done`` (latest
@@ -62,6 +63,13 @@ class _Board(_Base):
             .correlate(t.participants)
             .scalar_subquery()
         )
+        e = t.events.c
+        screen_errors = (  # errors of the latest run on the screen it is on now
+            select(func.count(e.id))
+            .where(e.attempt_id == a.id, e.type == "field_error", e.screen_id == a.current_screen)
+            .correlate(t.attempts)
+            .scalar_subquery()
+        )
         query = (
             select(
                 p.id.label("participant_id"),
@@ -79,6 +87,7 @@ class _Board(_Base):
                 a.screen_count,
                 a.errors,
                 a.hints,
+                screen_errors.label("screen_errors"),
                 a.finished_at,
                 a.abandoned_at,
                 a.updated_at,
@@ -106,6 +115,7 @@ class _Board(_Base):
                     "screen_count": r.screen_count,
                     "errors": r.errors or 0,
                     "hints": r.hints or 0,
+                    "screen_errors": r.screen_errors or 0,
                     "idle_seconds": max(0.0, (at - activity).total_seconds()),
                     "seen_seconds": max(0.0, (at - seen).total_seconds()),
                     "hand_raised": raised,

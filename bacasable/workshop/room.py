@@ -4,8 +4,9 @@
 re-reads the room only when it changed; :func:`format_tile` turns a raw tile of
 :meth:`Store.room <bacasable.store.Store.room>` into the texts the board shows ("Écran 3 sur 7",
 "inactif depuis 2 min"…), :func:`room_summary` and :func:`room_changes` sum up and announce
-them. :func:`screen_choices` lists the screens of a workshop's scenarios for "bring everyone to
-screen N".
+them; the watcher's tiles come in the board's order (who needs help first,
+:mod:`bacasable.workshop.room_attention`). :func:`screen_choices` lists the screens of a
+workshop's scenarios for "bring everyone to screen N".
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any
 from bacasable.run.diagnostic_view import LEVEL_NAMES
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store
+from bacasable.workshop.room_attention import order_tiles
 
 __all__ = [
     "AUTONOMY_CHOICES",
+    "MSG_EMPTY_ROOM",
     "RoomWatcher",
     "duration_text",
     "format_tile",
@@ -38,6 +41,11 @@ AUTONOMY_CHOICES = {
     "aide_animateur": "Avec l'aide de l'animateur",
     "fait_par_animateur": "Fait par l'animateur",
 }
+
+#: What the board says until someone joins (once on the page).
+MSG_EMPTY_ROOM = (
+    "Personne n'a encore rejoint l'atelier. Montrez le QR code, ou dites le code de l'atelier."
+)
 
 #: Seconds without activity after which a tile says "inactif depuis…" and is marked idle.
 IDLE_AFTER = 120
@@ -132,8 +140,11 @@ def format_tile(
     dict
         JSON-able: ``id``, ``pseudonym``, ``number`` ("n° 12"), ``scenario``, ``screen``
         ("Écran 3 sur 7 : Vos coordonnées"), ``errors``, ``errors_text``, ``hints``,
-        ``hints_text``, ``activity`` ("inactif depuis 2 min", "" when the run is over or the
-        page is gone), ``idle``, ``hand``,
+        ``hints_text``, ``screen_errors`` (errors on the current screen), ``step``, ``steps``
+        and ``progress_text`` ("Écran 3 sur 7"; None, None and "" when unknown),
+        ``screen_title``, ``activity`` ("inactif depuis 2 min", "" when the run is over or the
+        page is gone), ``started``, ``idle``, ``idle_minutes``, ``idle_for`` ("4 min" when
+        idle, else ""), ``hand``,
         ``hand_text``, ``hand_seconds``, ``handover`` and ``handover_text`` (another device
         asks for this learner's run), ``done``, ``abandoned``, ``disconnected``, ``state``
         (``"hand"``, ``"done"``, ``"disconnected"``, ``"abandoned"``, ``"idle"``,
@@ -178,6 +189,11 @@ def format_tile(
         state, state_text = "idle", "Inactif"
     else:
         state, state_text = "active", "En cours"
+    step, steps = tile.get("screen_index"), tile.get("screen_count")
+    if done and steps:  # the last screen reached, whatever the index said before
+        step = steps
+    if not (started and step and steps and steps >= step):
+        step = steps = None
     note = ""
     if observation:
         label = AUTONOMY_CHOICES.get(observation.get("autonomy", ""), "")
@@ -192,8 +208,17 @@ def format_tile(
         "errors_text": _plural(errors, "erreur"),
         "hints": hints,
         "hints_text": _plural(hints, "indice"),
+        "screen_errors": int(tile.get("screen_errors") or 0),
+        "step": step,
+        "steps": steps,
+        "progress_text": f"Écran {step} sur {steps}" if step else "",
+        "screen_title": screen_title,
         "activity": idle_text(idle_seconds) if started and not (done or disconnected) else "",
+        "started": started,
         "idle": bool(idle),
+        # Whole minutes: the tiles sent to the page change once a minute, not at each look.
+        "idle_minutes": int((idle_seconds or 0) // 60) if idle else 0,
+        "idle_for": duration_text(idle_seconds) if idle else "",
         "hand": hand,
         "hand_seconds": tile.get("hand_waiting_seconds") if hand else None,
         "hand_text": (
@@ -219,7 +244,7 @@ def format_tile(
 def room_summary(tiles: Sequence[Mapping[str, Any]]) -> str:
     """Return one line about the room: "5 apprenants · 1 main levée · 2 ont terminé"."""
     if not tiles:
-        return "Personne n'a encore rejoint l'atelier."
+        return MSG_EMPTY_ROOM
     parts = [_plural(len(tiles), "apprenant")]
     hands = sum(bool(t.get("hand")) for t in tiles)
     if hands:
@@ -291,7 +316,8 @@ class RoomWatcher:
     version : str or None
         The room version last read.
     tiles : list of dict
-        The formatted tiles last read (:func:`format_tile`).
+        The formatted tiles last read (:func:`format_tile`), in the board's order
+        (:func:`~bacasable.workshop.room_attention.order_tiles`: who needs help first).
     """
 
     def __init__(
@@ -342,10 +368,14 @@ class RoomWatcher:
             self._observations = {}
             for obs in self.store.observations(self.workshop_id):
                 self._observations[obs["participant_id"]] = obs
-        self.tiles = [
-            format_tile(t, self.catalogue, self._observations.get(t["participant_id"]))
+        return self._format()
+
+    def _format(self) -> list[dict[str, Any]]:
+        observations = self._observations or {}
+        self.tiles = order_tiles([
+            format_tile(t, self.catalogue, observations.get(t["participant_id"]))
             for t in self.raw
-        ]
+        ])
         return self.tiles
 
     def observed(self, observation: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -353,8 +383,4 @@ class RoomWatcher:
         if self._observations is None:
             self._observations = {}
         self._observations[int(observation["participant_id"])] = dict(observation)
-        self.tiles = [
-            format_tile(t, self.catalogue, self._observations.get(t["participant_id"]))
-            for t in self.raw
-        ]
-        return self.tiles
+        return self._format()

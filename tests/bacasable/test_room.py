@@ -26,6 +26,7 @@ from bacasable.workshop.room import (
     screen_choices,
     screen_text,
 )
+from bacasable.workshop.room_attention import group_progress
 
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -145,6 +146,55 @@ def test_watcher_shows_observations_and_disconnections(store, clock, catalogue):
     assert tile["disconnected"] and tile["state_text"] == "Exercice terminé"
 
 
+def error(screen: str, clock: Clock) -> RunEvent:
+    return event("field_error", screen, clock, field_id="last_name", error_kind="format")
+
+
+# --- the board's order (bacasable.workshop.room_attention) -------------------------------------
+
+
+def test_the_watcher_orders_the_room_from_the_stored_errors(store, clock, catalogue):
+    w = store.create_workshop("Atelier", "", "2026-11-26", ["demo"])
+    watcher = RoomWatcher(store, w["id"], catalogue)
+    people = {name: store.join(w["id"], name)["id"] for name in ("Zoé", "Paul", "Ana")}
+    runs = {name: store.start_attempt(pid, "demo", "alice", 5) for name, pid in people.items()}
+    # Paul errs twice on the first screen, then three times on "identity": three there.
+    store.record_events(runs["Paul"], [event("screen_entered", "start", clock),
+                                       error("start", clock), error("start", clock)],
+                        screen_index=1, screen_count=5)
+    store.record_events(runs["Paul"], [event("screen_entered", "identity", clock),
+                                       *[error("identity", clock) for _ in range(3)]],
+                        screen_index=3, screen_count=5)
+    store.record_events(runs["Ana"], [event("screen_entered", "identity", clock),
+                                      error("identity", clock)], screen_index=3, screen_count=5)
+    assert {r["pseudonym"]: r["screen_errors"] for r in store.room(w["id"])} == {
+        "Zoé": 0, "Paul": 3, "Ana": 1}
+    tiles = watcher.poll_once()
+    assert [(t["pseudonym"], t["reason"]) for t in tiles] == [
+        ("Paul", "3 erreurs sur cet écran"), ("Ana", ""), ("Zoé", "")]
+    assert tiles[0]["errors"] == 5 and tiles[0]["progress_text"] == "Écran 3 sur 5"
+
+    # Zoé raises her hand: first. Paul moves on: his errors stay behind on "identity".
+    store.raise_hand(people["Zoé"])
+    store.record_events(runs["Paul"], [event("screen_entered", "review", clock)],
+                        screen_index=4, screen_count=5)
+    tiles = watcher.poll_once()
+    assert [(t["pseudonym"], t["reason"]) for t in tiles] == [
+        ("Zoé", "Main levée depuis moins d'une minute"), ("Ana", ""), ("Paul", "")]
+    # Zoé's run has started, no screen reported yet: she is on the first.
+    assert group_progress(tiles)[0]["text"] == "Écran 1 : 1 · Écran 3 : 1 · Écran 4 : 1"
+
+    # Time goes by: Ana and Paul do nothing; Zoé's hand is answered.
+    store.answer_hand(people["Zoé"])
+    clock.advance(150)
+    store.record_event(runs["Zoé"], event("screen_entered", "auto", clock), screen_index=2,
+                       screen_count=5)
+    tiles = watcher.refresh()
+    assert [(t["pseudonym"], t["reason"]) for t in tiles] == [
+        ("Ana", "Inactif depuis 2 min"), ("Paul", "Inactif depuis 2 min"), ("Zoé", "")]
+    assert group_progress(tiles)[0]["text"] == "Écran 2 : 1 · Écran 3 : 1 · Écran 4 : 1"
+
+
 # --- texts -----------------------------------------------------------------------------------
 
 
@@ -174,7 +224,7 @@ def test_format_tile_without_catalogue_and_summary():
     assert tile["errors_text"] == "2 erreurs" and tile["hints_text"] == "0 indice"
     tiles = [tile, {**tile, "id": 13, "hand": True}, {**tile, "id": 14, "done": True}]
     assert room_summary(tiles) == "3 apprenants · 1 main levée · 1 a terminé"
-    assert room_summary([]) == "Personne n'a encore rejoint l'atelier."
+    assert room_summary([]).startswith("Personne n'a encore rejoint l'atelier.")
 
 
 def test_room_changes_are_announced():

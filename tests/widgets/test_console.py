@@ -344,6 +344,62 @@ def test_learner_progress_reaches_the_tiles(store, clock, make_console):
     assert c.board.tiles[0]["activity"] == "inactif depuis 2 min"
 
 
+def test_the_board_puts_who_needs_help_first_and_says_where_the_group_is(store, clock,
+                                                                         make_console):
+    c = opened(make_console, store)
+    wid = start(c)["id"]
+    assert c.board.groups == [] and c.board.summary.startswith("Personne n'a encore rejoint")
+    # Said once on the page: by the summary, not by the board's script too.
+    assert "Personne n'a encore" not in Board._esm + ConsolePanel._esm
+    ids = {name: store.join(wid, name)["id"] for name in ("Zoé", "Bruno", "Ana", "Léo")}
+    runs = {name: store.start_attempt(pid, "essai", "karim", 5) for name, pid in ids.items()}
+    at = clock.now.timestamp()
+
+    def on(screen: str, errors: int = 0) -> list[RunEvent]:
+        return [RunEvent("screen_entered", "essai", screen, at=at),
+                *[RunEvent("field_error", "essai", screen, "telephone", "format", at=at)
+                  for _ in range(errors)]]
+
+    store.record_events(runs["Zoé"], on("contact"), screen_index=2, screen_count=5)
+    store.record_events(runs["Bruno"], on("contact", errors=3), screen_index=2,
+                        screen_count=5)
+    store.record_events(runs["Ana"], on("identite", errors=2), screen_index=1,
+                        screen_count=5)
+    store.record_events(runs["Léo"], [*on("recap"), RunEvent("finished", "essai", "fin",
+                                                                 at=at)],
+                        screen_index=5, screen_count=5)
+    store.raise_hand(ids["Zoé"])
+    c.poll_once()
+    tiles = c.board.tiles
+    assert [(t["pseudonym"], t["priority"], t["reason"]) for t in tiles] == [
+        ("Zoé", 0, "Main levée depuis moins d'une minute"),
+        ("Bruno", 1, "3 erreurs sur cet écran"), ("Ana", 3, ""),
+        ("Léo", 3, "")]
+    bruno = tiles[1]
+    assert (bruno["step"], bruno["steps"], bruno["progress_text"]) == (2, 5, "Écran 2 sur 5")
+    assert bruno["screen_title"] == "Vos coordonnées"
+    assert (tiles[3]["step"], tiles[3]["steps"]) == (5, 5)
+    assert c.board.groups == [{
+        "scenario": "",
+        "counts": [{"label": "Écran 1", "count": 1}, {"label": "Écran 2", "count": 2},
+                   {"label": "Terminé", "count": 1}],
+        "text": "Écran 1 : 1 · Écran 2 : 2 · Terminé : 1"}]
+    # The alert at the top and the tiles agree; the "to whom?" lists stay by name.
+    assert [h["pseudonym"] for h in c.panel.hands] == ["Zoé"]
+    assert [x["pseudonym"] for x in c.panel.learners] == ["Ana", "Bruno", "Léo", "Zoé"]
+    # Time alone brings the inactive up.
+    store.answer_hand(ids["Zoé"])
+    clock.advance(200)
+    for name in ("Zoé", "Bruno", "Léo"):
+        store.heartbeat(ids[name])
+    store.record_events(runs["Zoé"], on("secret"), screen_index=3, screen_count=5)
+    c.refresh()
+    assert [(t["pseudonym"], t["reason"]) for t in c.board.tiles] == [
+        ("Bruno", "3 erreurs sur cet écran"), ("Ana", "Inactif depuis 3 min"), ("Léo", ""),
+        ("Zoé", "")]
+    assert c.board.groups[0]["text"] == "Écran 1 : 1 · Écran 2 : 1 · Écran 3 : 1 · Terminé : 1"
+
+
 def test_an_observation_is_recorded(store, make_console):
     c = opened(make_console, store)
     wid = start(c)["id"]

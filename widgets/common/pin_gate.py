@@ -24,7 +24,7 @@ from bacasable.workshop.pin_policy import (
 from .base import Action, ActionWidget, log, module, stylesheet
 
 #: The stylesheet of the console's widgets: the shared one, then the console's own.
-CONSOLE_CSS = stylesheet("facilitator/console.css", "facilitator/nav.css")
+CONSOLE_CSS = stylesheet("facilitator/console.css", "facilitator/board.css", "facilitator/nav.css")
 
 #: What the gate asks for.
 MODES = ("check", "create", "elsewhere")

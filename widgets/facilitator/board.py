@@ -7,6 +7,7 @@ from typing import Any
 import traitlets
 
 from bacasable.workshop.room import AUTONOMY_CHOICES, room_summary
+from bacasable.workshop.room_attention import group_progress
 from widgets.common.base import ActionWidget, module
 from widgets.common.pin_gate import CONSOLE_CSS
 
@@ -23,9 +24,14 @@ class Board(ActionWidget):
     Attributes
     ----------
     tiles : list of dict
-        The tiles of :func:`bacasable.workshop.room.format_tile`.
+        The tiles of :func:`bacasable.workshop.room.format_tile`, in the board's order (who
+        needs help first, with ``priority`` and ``reason``:
+        :func:`bacasable.workshop.room_attention.order_tiles`).
     summary : str
         One line about the room ("5 apprenants · 1 main levée").
+    groups : list of dict
+        Where the group is (:func:`bacasable.workshop.room_attention.group_progress`):
+        ``scenario``, ``counts``, ``text`` (« Écran 1 : 2 · Écran 2 : 5 · Terminé : 1 »).
     announce : str
         What just happened ("Marie lève la main."), read out by screen readers.
     feedback : dict
@@ -40,6 +46,7 @@ class Board(ActionWidget):
 
     tiles = traitlets.List(traitlets.Dict()).tag(sync=True)
     summary = traitlets.Unicode("").tag(sync=True)
+    groups = traitlets.List(traitlets.Dict()).tag(sync=True)
     announce = traitlets.Unicode("").tag(sync=True)
     feedback = traitlets.Dict().tag(sync=True)
     autonomy = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -53,11 +60,14 @@ class Board(ActionWidget):
         self._seq = 0
         if not self.summary:
             self.summary = room_summary(self.tiles)
+        if not self.groups:
+            self.groups = group_progress(self.tiles)
 
     def show(self, tiles: list[dict[str, Any]], announce: list[str] | None = None) -> None:
         """Show new tiles (and announce what changed, if anything)."""
         self.tiles = [dict(t) for t in tiles]
         self.summary = room_summary(tiles)
+        self.groups = group_progress(tiles)
         if announce:
             self.announce = " ".join(announce)
 

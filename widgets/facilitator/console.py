@@ -33,6 +33,7 @@ from bacasable.workshop.form import form_options
 from bacasable.workshop.join_address import default_host
 from bacasable.workshop.readiness import WARMING_SETTING, PoolState, readiness_sentence
 from bacasable.workshop.room import RoomWatcher, room_changes, screen_choices
+from bacasable.workshop.room_attention import name_key
 from widgets.common.base import log
 from widgets.common.pin_gate import GatedApp, guarded
 
@@ -202,7 +203,9 @@ class Console(ConsoleActions, GatedApp):
         changes = room_changes(self._shown, tiles)
         self._shown = [dict(t) for t in tiles]
         self.board.show(tiles, changes)
-        learners = [{"id": t["id"], "pseudonym": t["pseudonym"]} for t in tiles]
+        # "To whom?" lists go by name: they do not follow the board's order of who needs help.
+        learners = [{"id": t["id"], "pseudonym": t["pseudonym"]}
+                    for t in sorted(tiles, key=lambda t: (name_key(t["pseudonym"]), t["id"]))]
         if learners != self.panel.learners:
             self.panel.learners = learners
         hands = [{"id": t["id"], "pseudonym": t["pseudonym"], "number": t["number"],

@@ -14,7 +14,13 @@ function makeTile(tile, base, model, send) {
   const refs = {};
   refs.name = h("span", {});
   refs.number = h("span", { class: "bas-tile-number" });
+  // Why this tile is among the first (« Main levée », « 3 erreurs sur cet écran »…): in words.
+  refs.reason = h("p", { class: "bas-tile-reason", hidden: true });
   refs.state = h("p", { class: "bas-tile-state" });
+  // Where the learner is on the exercise's path: a bar, and its words (« Écran 3 sur 7 »).
+  refs.progressText = h("p", { class: "bas-tile-progress-text", id: `${tid}-progress` });
+  refs.progressBar = h("progress", { class: "bas-tile-progress-bar", max: "1", value: "0", "aria-labelledby": `${tid}-progress` });
+  refs.progress = h("div", { class: "bas-tile-progress", hidden: true }, refs.progressText, refs.progressBar);
   // The level a diagnostic (« Par où commencer ? ») advised: « Niveau conseillé : débutant ».
   refs.placement = h("p", { class: "bas-tile-placement", hidden: true });
   refs.handText = h("p", { class: "bas-tile-hand-text" });
@@ -81,10 +87,12 @@ function makeTile(tile, base, model, send) {
 
   refs.node = h("li", { class: "bas-tile", "aria-labelledby": `${tid}-name`, "data-id": String(pid) },
     h("h3", { class: "bas-tile-name", id: `${tid}-name` }, refs.name, " ", refs.number),
+    refs.reason,
     refs.handover,
     refs.hand,
     refs.state,
     refs.placement,
+    refs.progress,
     h("dl", { class: "bas-tile-facts" }, scenario.row, screen.row, errors.row, hints.row, activity.row),
     refs.observation,
     h("div", { class: "bas-tile-actions" }, hintButton),
@@ -102,16 +110,33 @@ function updateTile(refs, tile) {
   setText(refs.summaryName, ` de ${name}`);
   setText(refs.legend, `Autonomie de ${name} sur cet exercice`);
   refs.node.dataset.state = tile.state || "active";
+  refs.node.dataset.priority = String(tile.priority ?? 3);
+  const reason = tile.reason || "";
+  refs.reason.hidden = !reason;
+  setText(refs.reason, reason);
   refs.hand.hidden = !tile.hand;
   refs.handover.hidden = !tile.handover;
   setText(refs.handoverText, tile.handover_text || "");
+  // A raised hand: the reason says « Main levée depuis 2 min », the box holds the button.
   setText(refs.handText, tile.hand_text || "");
+  refs.handText.hidden = Boolean(reason) && reason.startsWith(tile.hand_text || "-");
   setText(refs.state, tile.state_text);
+  // « Inactif » under « Inactif depuis 4 min », or « Main levée » under the hand, says nothing.
+  refs.state.hidden = !tile.state_text || tile.state === "hand"
+    || (Boolean(reason) && reason.startsWith(tile.state_text));
   refs.placement.hidden = !tile.placement_text;
   setText(refs.placement, tile.placement_text);
+  refs.progress.hidden = !tile.step;
+  if (tile.step) {
+    setText(refs.progressText, tile.progress_text);
+    if (refs.progressBar.max !== tile.steps) refs.progressBar.max = tile.steps;
+    if (refs.progressBar.value !== tile.step) refs.progressBar.value = tile.step;
+  }
   setText(refs.scenario.dd, tile.scenario || "pas encore choisi");
-  refs.screen.row.hidden = !tile.screen;
-  setText(refs.screen.dd, tile.screen);
+  // The bar says « Écran 3 sur 7 »: the fact then names the screen only.
+  const where = tile.step && tile.screen_title ? tile.screen_title : tile.screen;
+  refs.screen.row.hidden = !where;
+  setText(refs.screen.dd, where);
   setText(refs.errors, tile.errors);
   setText(refs.hints, tile.hints);
   refs.activity.row.hidden = !tile.activity;
@@ -124,12 +149,14 @@ export default {
   render({ model, el }) {
     const base = `bas-board-${++counter}`;
     el.classList.add("bas-host");
+    // Until someone joins, the summary says so (with what to do): nothing else does.
     const summary = h("p", { class: "bas-board-summary" });
+    // Where the group is: « Écran 1 : 2 · Écran 2 : 5 · Terminé : 1 ».
+    const groups = h("div", { class: "bas-board-groups", hidden: true });
     const announce = h("p", { class: "bas-board-announce", role: "status" });
     const list = h("ul", { class: "bas-tiles", "aria-labelledby": `${base}-h2` });
-    const empty = h("p", { class: "bas-board-empty" }, "Personne n'a encore rejoint l'atelier. Montrez le QR code, ou dites le code de l'atelier.");
     const root = h("section", { class: "bas bas-console bas-board", "aria-labelledby": `${base}-h2` },
-      h("h2", { id: `${base}-h2` }, "La salle"), summary, announce, empty, list);
+      h("h2", { id: `${base}-h2` }, "La salle"), summary, groups, announce, list);
     el.append(root);
     const send = (m) => model.send(m);
     const tiles = new Map();
@@ -137,7 +164,7 @@ export default {
     const draw = () => {
       const data = model.get("tiles") || [];
       const seen = new Set();
-      data.forEach((tile, i) => {
+      const order = data.map((tile) => {
         seen.add(tile.id);
         let refs = tiles.get(tile.id);
         if (!refs) {
@@ -145,8 +172,7 @@ export default {
           tiles.set(tile.id, refs);
         }
         updateTile(refs, tile);
-        const at = list.children[i];
-        if (at !== refs.node) list.insertBefore(refs.node, at || null);
+        return refs.node;
       });
       for (const [pid, refs] of tiles) {
         if (!seen.has(pid)) {
@@ -154,9 +180,41 @@ export default {
           tiles.delete(pid);
         }
       }
-      empty.hidden = data.length > 0;
+      place(order);
       list.hidden = data.length === 0;
       setText(summary, model.get("summary"));
+    };
+    // Put the tiles in the board's order (who needs help first). The tile holding the focus
+    // (a note being typed, a button) is never moved itself: the others move around it, so the
+    // focus and the screen reader's position stay.
+    const place = (order) => {
+      const now = [...list.children];
+      if (now.length === order.length && order.every((node, i) => now[i] === node)) return;
+      const fixed = order.find((node) => node.contains(document.activeElement));
+      if (!fixed || !list.contains(fixed)) {
+        order.forEach((node, i) => {
+          const at = list.children[i];
+          if (at !== node) list.insertBefore(node, at || null);
+        });
+        return;
+      }
+      const k = order.indexOf(fixed);
+      for (const node of order.slice(0, k)) list.insertBefore(node, fixed);
+      let last = fixed;
+      for (const node of order.slice(k + 1)) {
+        if (last.nextSibling !== node) last.after(node);
+        last = node;
+      }
+    };
+    const drawGroups = () => {
+      const lines = model.get("groups") || [];
+      groups.hidden = lines.length === 0;
+      // One exercise: one line. Several: the label, then one line an exercise.
+      const single = lines.length === 1 && !lines[0].scenario;
+      const label = (text) => h("span", { class: "bas-board-groups-label" }, text);
+      groups.replaceChildren(...(single ? [] : [h("p", {}, label("Où en est le groupe :"))]),
+        ...lines.map((line) => h("p", {}, single ? label("Où en est le groupe : ") : null,
+          line.scenario ? h("strong", {}, `${line.scenario} — `) : null, line.text)));
     };
     const drawAnnounce = () => setText(announce, model.get("announce"));
     const drawFeedback = () => {
@@ -171,14 +229,17 @@ export default {
       }
     };
     draw();
+    drawGroups();
     drawAnnounce();
     model.on("change:tiles", draw);
     model.on("change:summary", draw);
+    model.on("change:groups", drawGroups);
     model.on("change:announce", drawAnnounce);
     model.on("change:feedback", drawFeedback);
     return () => {
       model.off("change:tiles", draw);
       model.off("change:summary", draw);
+      model.off("change:groups", drawGroups);
       model.off("change:announce", drawAnnounce);
       model.off("change:feedback", drawFeedback);
     };

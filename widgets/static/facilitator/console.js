@@ -26,6 +26,17 @@ function newWorkshopForm(id, options, send) {
     scenarioItems, scenarioItems.length === 1 ? [scenarioItems[0].value] : []);
   const themes = choices(`${id}-themes`, "Thèmes du compte rendu (au moins un)", "checkbox", `${id}-theme`,
     (options.themes || []).map((t) => ({ value: t, label: t })), options.default_themes || []);
+  // Nineteen themes: folded, the summary says how many are chosen (the button stays in view).
+  const themesSummary = h("summary", {});
+  const themesFold = h("details", { class: "bas-details bas-console-themes bas-console-wide" },
+    themesSummary, themes.node);
+  const countThemes = () => {
+    const n = checkedValues(themes.node, `${id}-theme`).length;
+    const chosen = n === 0 ? "aucun choisi" : n === 1 ? "1 choisi" : `${n} choisis`;
+    setText(themesSummary, `Thèmes du compte rendu (${chosen})`);
+  };
+  themes.node.addEventListener("change", countThemes);
+  countThemes();
   const level = choices(`${id}-level`, "Niveau du groupe", "radio", `${id}-level`,
     options.levels || [], [d.level || "debutant"]);
   const durationSelect = h("select", { id: `${id}-duration`, class: "bas-input bas-select" },
@@ -34,6 +45,11 @@ function newWorkshopForm(id, options, send) {
   const equipment = choices(`${id}-equipment`, "Matériel utilisé", "checkbox", `${id}-equipment`,
     options.equipment || [], d.equipment || []);
   const fields = { title, place, date, expected, scenarios, themes, level, duration, equipment };
+  // On a laptop the short fields go two by two, the short choices on one line: from the
+  // exercises down, the form and its button hold in one screen (1366×768).
+  scenarios.node.classList.add("bas-console-wide");
+  equipment.node.classList.add("bas-console-wide", "bas-console-inline");
+  level.node.classList.add("bas-console-inline");
   const form = h("form", { class: "bas-form bas-console-form", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
       send({
@@ -49,8 +65,8 @@ function newWorkshopForm(id, options, send) {
         equipment: checkedValues(form, `${id}-equipment`),
       });
     } },
-  title.node, place.node, date.node, expected.node, scenarios.node, themes.node, level.node, duration.node, equipment.node,
-  h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Démarrer l'atelier")));
+  title.node, place.node, date.node, expected.node, scenarios.node, themesFold, level.node, duration.node, equipment.node,
+  h("div", { class: "bas-actions bas-console-wide" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Démarrer l'atelier")));
   return { form, fields };
 }
 
@@ -236,6 +252,8 @@ export default {
         f.error.hidden = !text;
         if (f.control.tagName !== "FIELDSET") f.control.setAttribute("aria-invalid", text ? "true" : "false");
         f.node.classList.toggle("bas-field--error", Boolean(text));
+        const fold = f.node.parentElement?.closest("details");
+        if (text && fold) fold.open = true;  // an error is never hidden in a fold
         if (text && !first) first = f.control.tagName === "FIELDSET" ? f.control.querySelector("input") : f.control;
       }
       if (focus && first) first.focus();
