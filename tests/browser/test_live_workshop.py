@@ -1,16 +1,18 @@
 """A live workshop, end to end: the facilitator's console and three phones on the real server.
 
 One facilitator page (1280×800) opens ``animateur.ipynb``, types the PIN (set beforehand in the
-server's store) and starts a France Travail workshop; the test reads the join code on the page.
+server's store) and starts a France Travail workshop at 1366×768 (the form in view, its themes
+folded; no theme: the fold opens on the error); the test reads the join code on the page.
 Three learner pages (375×667, each in its own context, so its own kernel) open the learner's
 page with ``?code=CODE``, join under a pseudonym, start the exercise and pass its first screen,
 one after an error. Then, each time within a bounded wait:
 
-- the board shows the three tiles with their screen ("Écran 2 sur N : …") and errors;
+- the board shows the three tiles with their progress (a bar, « Écran 2 sur N ») and errors,
+  and its header where the group is (« Où en est le groupe : Écran 2 : 3 »);
 - pause: every phone shows "Pause — regardez l'écran"; resume: it goes;
 - "Amener à cet écran": every phone shows that screen's heading (and the tiles say so);
-- a learner raises the hand: the tile shows it; the facilitator answers: the hand is down on
-  both sides;
+- a learner raises the hand: the tile shows it and comes first (« Main levée »; the others go
+  by name); the facilitator answers: the hand is down on both sides;
 - an observation (autonomy + note) typed in a tile is found in the store.
 
 No request may leave the machine (the pages also refuse them).
@@ -19,6 +21,7 @@ No request may leave the machine (the pages also refuse them).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from browser_support import (
@@ -41,6 +44,7 @@ pytestmark = pytest.mark.browser
 CATALOGUE = catalogue()
 SCENARIO = "france-travail-inscription"
 DESKTOP = {"width": 1280, "height": 800}
+LAPTOP = {"width": 1366, "height": 768}
 PIN = "739184"
 WORKSHOP_TITLE = "Atelier en direct (test)"
 #: Pseudonym → persona played; the last one makes an error on the first screen.
@@ -71,13 +75,41 @@ def open_console(page: Page, workbook) -> None:
 
 
 def start_workshop(page: Page) -> str:
-    """Fill "Nouvel atelier" with the France Travail scenario, start it; return the join code."""
+    """Fill "Nouvel atelier" with the France Travail scenario, start it; return the join code.
+
+    On a laptop (1366×768), from the exercise ticked down to « Démarrer l'atelier », the form
+    holds in one screen: its nineteen themes are folded, the fold says how many are chosen. A form sent without a theme opens
+    the fold and puts the focus on the first theme.
+    """
     title = CATALOGUE.scenarios[SCENARIO].title
+    page.set_viewport_size(LAPTOP)
+    start = page.get_by_role("button", name="Démarrer l'atelier", exact=True)
+    fold = page.locator("summary").filter(has_text="Thèmes du compte rendu")
+    expect(fold).to_have_text("Thèmes du compte rendu (1 choisi)")
+    themes = page.get_by_role("group", name="Thèmes du compte rendu (au moins un)")
+    expect(themes).to_be_hidden()
+    fold.click()
+    themes.get_by_role("checkbox", checked=True).uncheck()
+    expect(fold).to_have_text("Thèmes du compte rendu (aucun choisi)")
+    fold.click()
+    expect(themes).to_be_hidden()
+
     page.get_by_label("Titre de l'atelier (obligatoire)").fill(WORKSHOP_TITLE)
     page.get_by_label("Lieu", exact=True).fill("Médiathèque (test)")
     exercises = page.get_by_role("group", name="Exercices proposés (au moins un)")
-    exercises.get_by_role("checkbox", name=re.compile("^" + re.escape(title))).check()
-    page.get_by_role("button", name="Démarrer l'atelier", exact=True).click()
+    exercise = exercises.get_by_role("checkbox", name=re.compile("^" + re.escape(title)))
+    exercise.check()
+    # The exercise ticked at the top of the screen: the button is in view, no wall of
+    # checkboxes in between.
+    exercise.evaluate("box => box.scrollIntoView({block: 'start'})")
+    expect(start).to_be_in_viewport()
+    start.click()
+    expect(themes).to_contain_text("Choisissez au moins un thème.", timeout=STEP_TIMEOUT_MS)
+    first_theme = themes.get_by_role("checkbox").first
+    expect(first_theme).to_be_focused()
+    first_theme.check()
+    expect(fold).to_have_text("Thèmes du compte rendu (1 choisi)")
+    start.click()
     expect(page.get_by_role("heading", level=2, name=f"Atelier « {WORKSHOP_TITLE} »")).to_be_visible(
         timeout=STEP_TIMEOUT_MS)
     shown = page.get_by_label(re.compile("^Code de l'atelier : "))
@@ -99,9 +131,21 @@ def fact(card: Locator, label: str) -> Locator:
         has=card.page.get_by_text(label, exact=True)).locator("dd")
 
 
-def screen_text(learner: Learner) -> str:
+def check_progress(card: Locator, learner: Learner) -> None:
+    """The tile's bar and its words (« Écran 2 sur 9 »), and the screen's title under "Où"."""
     index, count = learner.run.step()
-    return f"Écran {index} sur {count} : {learner.title()}"
+    expect(fact(card, "Où")).to_have_text(learner.title(), timeout=STEP_TIMEOUT_MS)
+    expect(card.locator(".bas-tile-progress-text")).to_have_text(f"Écran {index} sur {count}")
+    bar = card.get_by_role("progressbar", name=f"Écran {index} sur {count}", exact=True)
+    expect(bar).to_have_attribute("value", str(index))
+    expect(bar).to_have_attribute("max", str(count))
+
+
+def group_text(learners: dict[str, Learner]) -> str:
+    """The board's header: how many learners on each screen (« Écran 2 : 3 »)."""
+    counts = Counter(learner.run.step()[0] for learner in learners.values())
+    return "Où en est le groupe : " + " · ".join(
+        f"Écran {index} : {n}" for index, n in sorted(counts.items()))
 
 
 # --- a learner's phone --------------------------------------------------------------------------
@@ -176,10 +220,12 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
     expect(room.get_by_role("listitem")).to_have_count(3, timeout=STEP_TIMEOUT_MS)
     for pseudonym, learner in learners.items():
         card = tile(host, pseudonym)
-        expect(fact(card, "Où")).to_have_text(screen_text(learner), timeout=STEP_TIMEOUT_MS)
+        check_progress(card, learner)
         expect(fact(card, "Erreurs")).to_have_text(str(errors_of(learner)))
         assert (errors_of(learner) > 0) == (pseudonym == CLUMSY)
     expect(room).to_contain_text("3 apprenants")
+    groups = room.locator(".bas-board-groups")
+    expect(groups).to_have_text(group_text(learners), timeout=STEP_TIMEOUT_MS)
     # People have joined: the code and the controls fold, the board is in the first view.
     host.evaluate("window.scrollTo(0, 0)")
     expect(host.get_by_role("heading", name="La salle", exact=True)).to_be_in_viewport()
@@ -207,8 +253,12 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
         assert learner.run.go_to(GOTO_SCREEN)  # the answer key follows the room
         learner.wait_screen()
     for pseudonym, learner in learners.items():
-        expect(fact(tile(host, pseudonym), "Où")).to_have_text(screen_text(learner),
-                                                                timeout=STEP_TIMEOUT_MS)
+        check_progress(tile(host, pseudonym), learner)
+    expect(groups).to_have_text(group_text(learners), timeout=STEP_TIMEOUT_MS)
+    # Nobody needs help: the tiles go by name, none says why it is first.
+    tiles = room.get_by_role("listitem")
+    expect(tiles.first).to_contain_text(f"{sorted(LEARNERS)[0]} (n° ")
+    expect(room.locator(".bas-tile-reason:visible")).to_have_count(0)
 
     # A raised hand shows on the tile; the facilitator answers it: down on both sides.
     first, learner = next(iter(learners.items()))
@@ -227,6 +277,11 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
            ).to_be_visible()
     expect(card).to_contain_text("Main levée depuis")
     expect(room).to_contain_text("1 main levée")
+    # The raised hand comes first on the board, and says why in words.
+    expect(tiles.first).to_contain_text(f"{first} (n° ")
+    expect(tiles.first.locator(".bas-tile-reason")).to_have_text(
+        re.compile("^Main levée depuis "))
+    expect(tiles.nth(1)).to_contain_text(f"{sorted(LEARNERS)[0]} (n° ")
     answer.click()
     expect(card.get_by_role("status")).to_have_text(f"Main baissée : allez voir {first}.",
                                                     timeout=STEP_TIMEOUT_MS)
