@@ -84,14 +84,17 @@ export default {
       h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: persona.id }, "Persona"), persona),
       h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: workshop.id }, "Atelier en cours (facultatif)"),
         h("p", { class: "bas-help" }, "Pour montrer, écran par écran, ce que la salle a fait."), workshop),
-      h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")),
-      h("div", { class: "bas-field bas-proj-room-open" }, h("h2", {}, "Accueillir la salle"),
+      h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--primary" }, "Présenter")));
+      // Before a workshop starts, the wall welcomes the room: its way in comes first.
+      const welcome = h("section", { class: "bas-proj-room-open", "aria-labelledby": `${id}-room` },
+        h("h2", { id: `${id}-room` }, "Accueillir la salle"),
         h("p", { class: "bas-help" }, "Le code de l'atelier en grand, les personnes qui arrivent, puis l'avancement du groupe. Les erreurs ne sont jamais montrées."),
-        roomButton("Écran de la salle (S)")));
+        h("p", { class: "bas-help" }, "L'atelier montré : celui choisi plus bas, sinon le dernier démarré."),
+        roomButton("Écran de la salle (S)"));
       root.replaceChildren(
         facilitatorNav("projection.ipynb"),
         h("h1", { id: `${id}-h1`, class: "bas-title" }, "Présenter une démarche pas à pas"),
-        messages(), form);
+        messages(), welcome, form);
     };
 
     const messages = () => {
