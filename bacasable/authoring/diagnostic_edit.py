@@ -12,13 +12,16 @@ from typing import Any
 
 from bacasable.scenario.diagnostic_schema import LEVELS
 
+from .form_labels import exercise_name
+
 __all__ = ["diagnostic_texts_to_edit"]
 
 #: The levels as the editor names them.
 _LEVEL_WORDS = {"debutant": "débutant", "intermediaire": "intermédiaire", "avance": "avancé"}
 
 
-def diagnostic_texts_to_edit(tree: Mapping[str, Any], screen: Mapping[str, Any]
+def diagnostic_texts_to_edit(tree: Mapping[str, Any], screen: Mapping[str, Any],
+                             titles: Mapping[str, str] | None = None
                              ) -> list[tuple[tuple, str, str, str]]:
     """Return the diagnostic's reasons to edit with this screen: none unless it is the result.
 
@@ -28,13 +31,15 @@ def diagnostic_texts_to_edit(tree: Mapping[str, Any], screen: Mapping[str, Any]
         The scenario file's tree.
     screen
         One screen of it.
+    titles
+        Scenario id → title: the exercises are named by their titles (their ids otherwise).
 
     Returns
     -------
     list of tuple
         ``(path, label, group, group_label)`` for each exercise to do next, level by level:
-        « Pourquoi cet exercice : ameli-compte », in the group « Exercices conseillés au
-        niveau débutant ».
+        "Pourquoi cet exercice : « Créer son compte Ameli »", in the group "Exercices
+        conseillés au niveau débutant".
     """
     diagnostic = tree.get("diagnostic")
     if not isinstance(diagnostic, Mapping) or screen.get("role") != "receipt":
@@ -48,6 +53,7 @@ def diagnostic_texts_to_edit(tree: Mapping[str, Any], screen: Mapping[str, Any]
         for i, item in enumerate(items if isinstance(items, list) else []):
             name = item.get("scenario") if isinstance(item, Mapping) else None
             out.append((("diagnostic", "next", level, i, "reason"),
-                        f"Pourquoi cet exercice : {name}", f"diagnostic-{level}",
+                        f"Pourquoi cet exercice : {exercise_name(name, titles)}",
+                        f"diagnostic-{level}",
                         f"Exercices conseillés au niveau {_LEVEL_WORDS[level]}"))
     return out

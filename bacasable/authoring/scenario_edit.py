@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,15 @@ from .files import (
     _write,
     _yaml,
 )
+from .form_labels import (
+    FIELD_TEXT_LABELS,
+    SCREEN_TEXT_LABELS,
+    WALKTHROUGH_LABELS,
+    body_label,
+    error_label,
+    hint_label,
+    option_label,
+)
 
 __all__ = [
     "OPTIONAL_TEXTS",
@@ -53,19 +62,6 @@ __all__ = [
 
 #: Keys of texts that may be left out: an empty value removes the key.
 OPTIONAL_TEXTS = frozenset({"intro", "help", "callout", "notes", "common_error", "statement"})
-
-#: The French names of the error kinds, for the form.
-ERROR_NAMES = {
-    "required": "champ vide",
-    "format": "format non valable",
-    "mismatch": "réponse différente du personnage",
-}
-
-WALKTHROUGH_TEXTS = (
-    ("callout", "Bulle affichée en projection"),
-    ("notes", "Notes pour l'animateur"),
-    ("common_error", "Erreur fréquente"),
-)
 
 Path_ = tuple[str | int, ...]
 
@@ -319,12 +315,14 @@ def _refusal(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def editable_texts(doc: ScenarioDocument, screen_index: int) -> list[dict[str, Any]]:
+def editable_texts(doc: ScenarioDocument, screen_index: int,
+                   titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Return the texts of one screen for the form, in reading order.
 
     Each item has ``path`` (a list for :meth:`ScenarioDocument.set_text`), ``label`` (in
-    French), ``value``, ``group`` (``"screen"`` or the field's id), ``group_label`` and
-    ``multiline``.
+    plain French, never a key of the file: :mod:`bacasable.authoring.form_labels`), ``value``,
+    ``group`` (``"screen"`` or the field's id), ``group_label`` and ``multiline``. ``titles``
+    (scenario id → title) names the exercises a diagnostic advises.
     """
     screens = doc.tree.get("screens") or []
     if not 0 <= screen_index < len(screens) or "flow" in screens[screen_index]:
@@ -338,33 +336,31 @@ def editable_texts(doc: ScenarioDocument, screen_index: int) -> list[dict[str, A
                     "group": group, "group_label": group_label, "multiline": multiline})
 
     group_label = f"Écran « {screen.get('title', screen.get('id'))} »"
-    add((*base, "title"), "Titre de l'écran", "screen", group_label, False)
-    add((*base, "intro"), "Texte d'introduction", "screen", group_label, True)
+    add((*base, "title"), SCREEN_TEXT_LABELS["title"], "screen", group_label, False)
+    add((*base, "intro"), SCREEN_TEXT_LABELS["intro"], "screen", group_label, True)
     for j in range(len(screen.get("body") or [])):
-        add((*base, "body", j), f"Paragraphe {j + 1}", "screen", group_label, True)
-    add((*base, "continue_label"), "Texte du bouton « Continuer »", "screen", group_label, False)
-    for key, label in WALKTHROUGH_TEXTS:
+        add((*base, "body", j), body_label(j + 1), "screen", group_label, True)
+    add((*base, "continue_label"), SCREEN_TEXT_LABELS["continue_label"], "screen", group_label,
+        False)
+    for key, label in WALKTHROUGH_LABELS.items():
         add((*base, "walkthrough", key), label, "screen", group_label, True)
     for i, field in enumerate(screen.get("fields") or []):
         fbase: Path_ = (*base, "fields", i)
         fid = str(field.get("id"))
         flabel = f"Champ « {field.get('label', fid)} »"
-        add((*fbase, "label"), "Libellé", fid, flabel, False)
-        add((*fbase, "help"), "Aide sous le libellé", fid, flabel, True)
-        for k, option in enumerate(field.get("options") or []):
-            name = f"Choix {k + 1} ({option.get('value')})"
-            add((*fbase, "options", k, "label"), f"{name} : libellé", fid, flabel, False)
+        add((*fbase, "label"), FIELD_TEXT_LABELS["label"], fid, flabel, False)
+        add((*fbase, "help"), FIELD_TEXT_LABELS["help"], fid, flabel, True)
+        for k in range(len(field.get("options") or [])):
+            add((*fbase, "options", k, "label"), option_label(k + 1), fid, flabel, False)
         if "statement" in field:
-            add((*fbase, "statement"), "Texte de la déclaration", fid, flabel, True)
+            add((*fbase, "statement"), FIELD_TEXT_LABELS["statement"], fid, flabel, True)
         for kind in (field.get("errors") or {}):
-            name = ERROR_NAMES.get(str(kind), str(kind))
-            add((*fbase, "errors", kind), f"Message d'erreur ({name})", fid, flabel, True)
+            add((*fbase, "errors", kind), error_label(kind), fid, flabel, True)
         hints = field.get("hints") or []
         for j in range(min(len(hints) + 1, 4)):
-            extra = " (nouvel indice)" if j == len(hints) else ""
-            add((*fbase, "hints", j), f"Indice {j + 1}{extra}", fid, flabel, True)
-        for key, label in WALKTHROUGH_TEXTS:
+            add((*fbase, "hints", j), hint_label(j + 1, new=j == len(hints)), fid, flabel, True)
+        for key, label in WALKTHROUGH_LABELS.items():
             add((*fbase, "walkthrough", key), label, fid, flabel, True)
-    for path, label, group, glabel in diagnostic_texts_to_edit(doc.tree, screen):
+    for path, label, group, glabel in diagnostic_texts_to_edit(doc.tree, screen, titles):
         add(path, label, group, glabel, False)  # a diagnostic's result: the reasons, by level
     return out

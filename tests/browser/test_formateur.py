@@ -6,6 +6,7 @@ which overrides the built-in scenario of the same id): the repository's files ar
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,11 +15,13 @@ import pytest
 from browser_support import (
     NOTEBOOKS,
     PAGE_TIMEOUT_MS,
+    SMALL_PHONE,
     STEP_TIMEOUT_MS,
     Workbook,
     axe_violations,
     describe_violations,
     free_port,
+    layout_problems,
 )
 from playwright.sync_api import expect
 
@@ -35,6 +38,7 @@ PERSONA = "nadia"
 PIN = "739184"
 NEW_HINT = "Regardez dans la fiche de votre personnage si la CAF lui verse une aide."
 LAPTOP = {"width": 1366, "height": 900}
+SMALL_LAPTOP = {"width": 1366, "height": 768}
 
 
 class EditorWorkbook(Workbook):
@@ -72,16 +76,14 @@ def server(tmp_path, copied):
         workbook.stop()
 
 
-def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
-    # server first: it is stopped after the pages are closed (fixtures end in reverse order)
-    builtin = (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes()
+def open_editor(server, open_page, viewport):
+    """Choose the PIN, open the trainer's page, pass its gate and open the scenario."""
     store = Store(server.config.db_url)
     try:
         set_facilitator_pin(store, PIN)
     finally:
         store.close()
-
-    page = open_page(LAPTOP)
+    page = open_page(viewport)
     page.goto(server.url().replace(LEARNER_NOTEBOOK, "formateur.ipynb"),
               wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
     pin = page.get_by_label("Code PIN de l'animateur", exact=True)
@@ -89,11 +91,17 @@ def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
     assert page.locator(".bas-editor-panel").count() == 0
     pin.fill(PIN)
     pin.press("Enter")
-
     choice = page.get_by_label("Scénario", exact=True)
     expect(choice).to_be_visible(timeout=STEP_TIMEOUT_MS)
     choice.select_option(SCENARIO)
     page.get_by_role("button", name="Ouvrir", exact=True).click()
+    return page
+
+
+def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
+    # server first: it is stopped after the pages are closed (fixtures end in reverse order)
+    builtin = (BUILTIN_SCENARIOS / f"{SCENARIO}.yaml").read_bytes()
+    page = open_editor(server, open_page, LAPTOP)
     hint = page.locator('textarea[name="screens.0.fields.0.hints.0"]')
     expect(hint).to_be_visible(timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".bas-editor-preview .bas-screen h1")).to_be_visible()
@@ -121,24 +129,8 @@ def test_edit_a_hint_then_a_learner_sees_it(server, copied, open_page):
 
 
 def test_add_move_and_remove_a_field(server, copied, open_page):
-    store = Store(server.config.db_url)
-    try:
-        set_facilitator_pin(store, PIN)
-    finally:
-        store.close()
     before = (copied / f"{SCENARIO}.yaml").read_bytes()
-
-    page = open_page(LAPTOP)
-    page.goto(server.url().replace(LEARNER_NOTEBOOK, "formateur.ipynb"),
-              wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
-    pin = page.get_by_label("Code PIN de l'animateur", exact=True)
-    expect(pin).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    pin.fill(PIN)
-    pin.press("Enter")
-    choice = page.get_by_label("Scénario", exact=True)
-    expect(choice).to_be_visible(timeout=STEP_TIMEOUT_MS)
-    choice.select_option(SCENARIO)
-    page.get_by_role("button", name="Ouvrir", exact=True).click()
+    page = open_editor(server, open_page, LAPTOP)
     preview = page.locator(".bas-editor-preview")
     expect(preview.locator(".bas-screen h1")).to_be_visible(timeout=STEP_TIMEOUT_MS)
 
@@ -202,3 +194,53 @@ def test_add_move_and_remove_a_field(server, copied, open_page):
     assert not violations, describe_violations(violations)
     page.get_by_role("button", name="Modifier un scénario", exact=True).click()
     expect(preview.locator(".bas-screen h1")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+
+def test_the_preview_stays_beside_the_form_and_shows_the_hint_edited(server, open_page):
+    page = open_editor(server, open_page, SMALL_LAPTOP)
+    preview = page.locator(".bas-editor-preview")
+    expect(preview.locator(".bas-screen h1")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    # No key of the file as a label: « Message si … », never « Message d'erreur (mismatch) ».
+    expect(page.get_by_label("Message si la personne ne répond pas").first).to_be_visible()
+    assert page.get_by_text(re.compile(r"\((required|mismatch|format)\)")).count() == 0
+
+    form = page.locator(".bas-editor-form").bounding_box()
+    beside = preview.bounding_box()
+    assert form and beside and beside["x"] >= form["x"] + form["width"] - 1, (form, beside)
+    assert beside["width"] > 400  # a column, not a strip
+
+    # The second hint of the first field, far down the form: its text box gets the focus.
+    box = page.locator('textarea[name="screens.0.fields.0.hints.1"]')
+    box.focus()
+    field = preview.locator('[data-field="statut"]')
+    hint = field.locator('[id$="-hint"]')
+    expect(hint).to_contain_text("Indice 2", timeout=STEP_TIMEOUT_MS)
+    expect(hint).to_have_class(re.compile("bas-editor-target"))
+    expect(field).to_have_class(re.compile("bas-editor-target"))
+    expect(box).to_be_focused()  # the preview never takes the focus
+    height = SMALL_LAPTOP["height"]
+    for shown in (box, hint):
+        spot = shown.bounding_box()
+        assert spot and spot["y"] >= 0 and spot["y"] + spot["height"] <= height, spot
+    spot = preview.bounding_box()
+    assert spot and spot["y"] >= -1 and spot["y"] + spot["height"] <= height + 1, spot  # sticky
+
+    # A small phone: one column, the preview right after the text box being edited.
+    page.set_viewport_size(SMALL_PHONE)
+    box.blur()
+    box.focus()
+    page.wait_for_function("""() => {
+        const pane = document.querySelector(".bas-editor-preview");
+        const box = document.querySelector('textarea[name="screens.0.fields.0.hints.1"]');
+        return pane && box && box.closest(".bas-field").nextElementSibling === pane; }""",
+        timeout=STEP_TIMEOUT_MS)
+    under = box.bounding_box()
+    pane = preview.bounding_box()
+    assert under and pane and 0 <= pane["y"] - (under["y"] + under["height"]) < 80, (under, pane)
+    assert pane["y"] < SMALL_PHONE["height"]  # its top in view, under the text box
+    problems = [p for p in layout_problems(page) if "target" not in p]
+    assert not problems, problems
+    box.press("Tab")  # the keyboard steps over the preview, to the next text
+    expect(page.locator('textarea[name="screens.0.fields.0.hints.2"]')).to_be_focused()
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)

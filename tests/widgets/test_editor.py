@@ -88,7 +88,9 @@ def test_nothing_but_the_gate_before_the_right_pin(store, make):
 
 def test_editing_a_hint_updates_the_form_and_the_preview(store, make):
     e = opened(make, store)
-    assert e.children == (e.panel, e.preview) and isinstance(e.preview, ScreenView)
+    # The panel draws the preview itself (beside its form, or inside it on a phone).
+    assert e.children == (e.panel,) and isinstance(e.preview, ScreenView)
+    assert e.panel.preview is e.preview and e.preview.view["ui"]["preview"] is True
     assert e.preview.view["screen"]["id"] == "accueil"
     seq = e.preview.view["ui"]["seq"]
     send(e.panel, {"action": "set", "path": ["screens", 0, "fields", 0, "label"],
@@ -101,6 +103,21 @@ def test_editing_a_hint_updates_the_form_and_the_preview(store, make):
     assert item["value"] == "Relisez la fiche du personnage."
     statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
     assert statut["hint"] == "Relisez la fiche du personnage."  # the preview shows it
+
+
+def test_focusing_a_hint_shows_that_hint_in_the_preview(store, make):
+    e = opened(make, store)
+    second = [*HINT[:-1], 1]
+    send(e.panel, {"action": "focus", "path": second})
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["hint"] and e.preview.view["hint"]["level"] == 2  # the second hint, shown
+    send(e.panel, {"action": "focus", "path": HINT})  # back to the first: a fresh run
+    assert e.preview.view["hint"]["level"] == 1
+    send(e.panel, {"action": "focus", "path": ["screens", 0, "no", "such", "text", 0]})
+    assert not e.panel.error and e.preview.view["hint"]["level"] == 1
+    labels = [i["label"] for i in e.panel.items]
+    assert "Message si la personne ne répond pas" in labels
+    assert not [label for label in labels if "(required)" in label or "_" in label]
 
 
 def test_the_preview_help_button_shows_the_hints(store, make):

@@ -21,7 +21,8 @@ class ScreenView(ActionWidget):
         player: ``seq`` (changes on every update), ``run`` (changes on restart), ``action``
         (the action just handled), ``failed`` (a submit was refused), ``problem`` and
         ``notice`` (messages in plain French), ``closing`` (``title`` and ``lines`` of the
-        closing summary). Password fields may carry ``rules`` (plain-French password rules,
+        closing summary), ``preview`` (an editor's preview: the screen never takes the focus
+        nor scrolls the page). Password fields may carry ``rules`` (plain-French password rules,
         shown before typing). The form is rebuilt only when the run, the
         screen id or the status changes; otherwise errors, hints and alerts are updated in
         place so that focus and typed text are kept.

@@ -3,9 +3,10 @@
 ``notebooks/formateur.ipynb`` shows it through :class:`widgets.trainer.app.Trainer`, behind the
 facilitator's PIN gate. The :class:`EditorPanel` asks for a scenario, then a screen, and shows
 that screen's texts (title, introduction, labels, help, hints, error messages, walkthrough
-notes) in a form; the :class:`~widgets.common.screen.ScreenView` beside it shows the screen as
-learners
-see it, drawn again after each edit. Fields and screens can also be added, moved up or down and
+notes) in a form; the :class:`~widgets.common.screen.ScreenView` beside it (inside the panel:
+a sticky column on a laptop, right after the text being edited on a phone) shows the screen as
+learners see it, drawn again after each edit. A hint's text box, once focused, shows that hint
+in the preview. Fields and screens can also be added, moved up or down and
 removed (a removal asks for confirmation first); each change is checked at once and its findings
 listed. Saving goes through :class:`bacasable.authoring.scenario_edit.ScenarioDocument`: the file
 keeps
@@ -76,8 +77,8 @@ class Editor(StructureEditing, GatedApp):
         self.panel = EditorPanel(choices=self._choices())
         self.panel.on_action(guarded(self.handle, self.say_error))
         self.preview = ScreenView()
-        self.preview.add_class("bas-editor-preview")
         self.preview.on_action(guarded(self._on_preview, self.say_error))
+        self.panel.preview = self.preview  # drawn by the panel, beside or inside its form
         return [self.panel]
 
     def _choices(self) -> list[dict[str, Any]]:
@@ -98,6 +99,10 @@ class Editor(StructureEditing, GatedApp):
         elif action == "screen":
             index = content.get("index")
             self.show_screen(index if isinstance(index, int) else 0)
+        elif action == "focus":
+            path = content.get("path")
+            if isinstance(path, list):
+                self.focus_text(path)
         elif action == "set":
             path = content.get("path")
             value = content.get("value")
@@ -132,7 +137,6 @@ class Editor(StructureEditing, GatedApp):
             return
         self.panel.scenario = scenario_id
         self.panel.findings = []
-        self.children = [self.panel, self.preview]
         self.show_screen(0)
         self.panel.say(status=f"Scénario ouvert : {source.name}")
 
@@ -143,9 +147,10 @@ class Editor(StructureEditing, GatedApp):
         index = min(max(index, 0), max(len(screens) - 1, 0))
         if index != self.panel.screen:
             self._ask(None)  # another screen: a removal waiting for confirmation is forgotten
-        self.panel.screens = [_screen_item(i, s) for i, s in enumerate(screens)]
+        flows = {} if self.catalogue is None else self.catalogue.flows
+        self.panel.screens = [_screen_item(i, s, flows) for i, s in enumerate(screens)]
         self.panel.screen = index
-        self.panel.items = editable_texts(self.doc, index)
+        self.panel.items = editable_texts(self.doc, index, self._titles())
         self.panel.fields = field_list(self.doc, index)
         self.panel.changed = self.doc.changed
         self.refresh_preview()
@@ -167,6 +172,27 @@ class Editor(StructureEditing, GatedApp):
             # Show the hint just written in the preview, as learners get it.
             field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
             self._show_hint(str(field.get("id")), path[-1] + 1)
+
+    def focus_text(self, path: list[Any]) -> None:
+        """Show in the preview the hint whose text box has the focus, as learners get it.
+
+        The panel's view scrolls the preview to the field and highlights it; for a hint, the
+        preview must show that hint first.
+        """
+        assert self.panel is not None and self.doc is not None
+        if list(path) not in [item["path"] for item in self.panel.items]:
+            return
+        if len(path) != 6 or path[-2] != "hints" or not isinstance(path[-1], int):
+            return
+        field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
+        hints = field.get("hints") or []
+        if path[-1] < len(hints) and str(hints[path[-1]]).strip():
+            self.refresh_preview()  # a new run: no hint shown yet
+            self._show_hint(str(field.get("id")), path[-1] + 1)
+
+    def _titles(self) -> dict[str, str]:
+        return {} if self.catalogue is None else {
+            sid: s.title for sid, s in self.catalogue.scenarios.items()}
 
     def refresh_preview(self) -> None:
         """Draw the edited screen as learners see it (unless the edit broke the scenario)."""
@@ -190,10 +216,9 @@ class Editor(StructureEditing, GatedApp):
     def _draw_preview(self) -> None:
         assert self.preview is not None and self._run is not None
         self._seq += 1
-        titles = {} if self.catalogue is None else {
-            sid: s.title for sid, s in self.catalogue.scenarios.items()}
-        view = with_titles(screen_view(self._run), titles)  # a diagnostic's exercises next
-        view["ui"] = {"seq": self._seq, "run": self._seq}
+        view = with_titles(screen_view(self._run), self._titles())  # a diagnostic's next ones
+        # ``preview``: the screen never takes the focus from the form, nor scrolls the page.
+        view["ui"] = {"seq": self._seq, "run": self._seq, "preview": True}
         self.preview.view = view
 
     def _show_hint(self, field_id: str | None, level: int = 1) -> None:
@@ -273,10 +298,11 @@ class Editor(StructureEditing, GatedApp):
         super().close()
 
 
-def _screen_item(index: int, screen: Any) -> dict[str, Any]:
+def _screen_item(index: int, screen: Any, flows: dict[str, Any]) -> dict[str, Any]:
     """Return a screen of the file for the editor's list (a shared flow says where it lives)."""
     if "flow" in screen:
         name = str(screen["flow"])
+        title = getattr(flows.get(name), "title", None) or name
         return {"index": index, "id": f"flow:{name}",
-                "title": f"Parcours partagé « {name} » (à modifier dans flows/{name}.yaml)"}
+                "title": f"Parcours partagé « {title} » (à modifier dans flows/{name}.yaml)"}
     return {"index": index, "id": str(screen.get("id")), "title": str(screen.get("title"))}

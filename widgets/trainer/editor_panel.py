@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anywidget
 import traitlets
 
 from bacasable.authoring.scenario_structure import FIELD_KIND_NAMES
@@ -35,19 +36,23 @@ class EditorPanel(MessagePanel):
         The last check: ``line``, ``message``, ``severity``, ``fix``.
     changed : bool
         There are edits not saved.
+    preview : ScreenView or None
+        The screen as learners see it, drawn by this panel's view: a sticky column beside the
+        form on a wide screen, right after the text being edited on a narrow one.
     error, status : str
         Messages in French.
 
     Notes
     -----
     Actions sent: ``open`` (``scenario``), ``screen`` (``index``), ``set`` (``path``,
-    ``value``), ``validate``, ``save``, ``variant`` (``id``); structure: ``add_field``
-    (``kind``, ``label``), ``remove_field`` (``index``), ``move_field`` (``index``, ``delta``),
-    ``add_screen`` (``title``), ``remove_screen``, ``move_screen`` (``delta``), then
-    ``confirm`` or ``cancel`` for a removal.
+    ``value``), ``focus`` (``path``: a hint's text box got the focus), ``validate``, ``save``,
+    ``variant`` (``id``); structure: ``add_field`` (``kind``, ``label``), ``remove_field``
+    (``index``), ``move_field`` (``index``, ``delta``), ``add_screen`` (``title``),
+    ``remove_screen``, ``move_screen`` (``delta``), then ``confirm`` or ``cancel`` for a
+    removal.
     """
 
-    _esm = module("trainer/editor.js")
+    _esm = module("trainer/editor_preview.js", "trainer/editor.js")
     _css = EDITOR_CSS
 
     choices = traitlets.List().tag(sync=True)
@@ -62,3 +67,4 @@ class EditorPanel(MessagePanel):
     confirm = traitlets.Dict().tag(sync=True)
     findings = traitlets.List().tag(sync=True)
     changed = traitlets.Bool(False).tag(sync=True)
+    preview = anywidget.WidgetTrait().tag(sync=True)

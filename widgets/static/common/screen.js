@@ -324,6 +324,7 @@ export default {
     // A new screen: show its top and put focus on its title. On the first render, only when
     // focus was lost (the page just loaded, or the button that opened the exercise is gone).
     const focusTitle = (first) => whenConnected(root, () => setTimeout(() => {
+      if (((model.get("view") || {}).ui || {}).preview) return; // an editor's: the form keeps it
       if (first && !lost()) return;
       const top = first ? el.closest(".bas-app") || root : root;
       top.scrollIntoView({ block: "start" });

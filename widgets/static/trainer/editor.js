@@ -1,6 +1,8 @@
 // The trainer's editor: choose a scenario, then a screen, then edit its texts. Each text is
-// sent when it is left (change event); the learner's screen beside the form (a ScreenView) is
-// then drawn again. Findings of the check are listed with their line numbers.
+// sent when it is left (change event); the learner's screen beside the form (a ScreenView, see
+// editor_preview.js) is then drawn again. A text box that gets the focus brings its field (and
+// its hint, shown) into the preview's view, outlined. Findings of the check are listed with
+// their line numbers.
 // Structure: fields and screens are added, moved up or down and removed with buttons whose
 // accessible names say what they do ("Monter le champ « Nom »"); a removal asks first.
 
@@ -12,12 +14,47 @@ function box(kind, title, ...children) {
 }
 
 export default {
-  render({ model, el }) {
+  render({ model, el, host }) {
     const id = `bas-edit-${++counter}`;
     el.classList.add("bas-host");
     const root = h("section", { class: "bas bas-console bas-editor-panel", "aria-labelledby": `${id}-h1` });
     el.append(root);
     const send = (m) => model.send(m);
+    const pane = previewPane(model, host, id);
+    const layout = h("div", { class: "bas-editor-layout" });
+    let editing = null; // the id of the text box last focused
+    let restoring = false; // draw() gives the focus back: nothing to send
+    const anchor = () => {
+      const box = editing && root.querySelector(`#${CSS.escape(editing)}`);
+      const screen = root.querySelector(`#${id}-screen`);
+      return (box || screen) ? (box || screen).closest(".bas-field") : null;
+    };
+    const onWidth = () => {
+      if (model.get("scenario")) pane.place(layout, anchor());
+    };
+    pane.wide.addEventListener("change", onWidth);
+    model.on("change:screen", () => { editing = null; }); // before draw: another screen's texts
+    // Narrow: the pane sits right after the text being edited; Tab steps over it to the next text.
+    root.addEventListener("keydown", (e) => {
+      if (e.key !== "Tab" || pane.wide.matches || !root.contains(pane.node) || pane.node.contains(e.target)) return;
+      const all = [...root.querySelectorAll("input, select, textarea, button, a[href]")]
+        .filter((n) => !pane.node.contains(n) && !n.disabled && n.getClientRects().length);
+      const next = all[all.indexOf(e.target) + (e.shiftKey ? -1 : 1)];
+      if (!next || all.indexOf(e.target) < 0) return;
+      const after = (a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const over = e.shiftKey ? after(next, pane.node) && after(pane.node, e.target) : after(e.target, pane.node) && after(pane.node, next);
+      if (!over) return;
+      e.preventDefault();
+      next.focus();
+    });
+    root.addEventListener("focusin", (e) => {
+      const box = e.target;
+      if (!box.dataset || !box.dataset.path || pane.node.contains(box)) return;
+      const path = JSON.parse(box.dataset.path);
+      editing = box.id;
+      pane.follow(layout, box, { group: box.dataset.group, path });
+      if (!restoring && path[path.length - 2] === "hints") send({ action: "focus", path });
+    });
 
     const messages = () => {
       const out = h("div", {});
@@ -124,7 +161,7 @@ export default {
           groups.push(current);
         }
         const inputId = `${id}-t${i}`;
-        const attrs = { id: inputId, class: "bas-input", name: item.path.join("."), "data-path": JSON.stringify(item.path),
+        const attrs = { id: inputId, class: "bas-input", name: item.path.join("."), "data-path": JSON.stringify(item.path), "data-group": item.group,
           onchange: (e) => send({ action: "set", path: item.path, value: e.target.value }) };
         const input = item.multiline ? h("textarea", { ...attrs, rows: 2 }) : h("input", { ...attrs, type: "text" });
         input.value = item.value || "";
@@ -150,8 +187,16 @@ export default {
       const active = document.activeElement;
       const focused = active && root.contains(active) ? active.id : null;
       const parts = [h("h1", { id: `${id}-h1`, class: "bas-title" }, "Adapter un scénario"), messages(), choose()];
-      if (model.get("scenario")) parts.push(screens(), confirmBox(), screenTools(), fieldTools(), texts(), findings(), actions());
+      if (model.get("scenario")) {
+        const form = [screens(), confirmBox(), screenTools(), fieldTools(), texts(), findings(), actions()];
+        layout.replaceChildren(h("div", { class: "bas-editor-form" }, form.filter(Boolean)));
+        parts.push(layout);
+      }
       root.replaceChildren(...parts.filter(Boolean));
+      if (model.get("scenario")) {
+        pane.place(layout, anchor());
+        requestAnimationFrame(() => pane.reveal(false));
+      }
       // A new question takes the focus to its safe answer; afterwards the focus stays put.
       const fresh = Boolean((model.get("confirm") || {}).question && asked.fresh);
       asked.fresh = false;
@@ -161,12 +206,15 @@ export default {
         const other = again.id.replace(/-(f|s)(up|down)/, (_, k, d) => `-${k}${d === "up" ? "down" : "up"}`);
         again = root.querySelector(`#${CSS.escape(other)}`);
       }
+      restoring = true;
       if (again && !again.disabled) again.focus();
+      restoring = false;
     };
 
     draw();
     for (const name of ["choices", "scenario", "screens", "screen", "items", "fields", "kinds", "confirm", "findings", "changed", "error", "status"]) {
       model.on(`change:${name}`, draw);
     }
+    return () => pane.wide.removeEventListener("change", onWidth);
   },
 };
