@@ -698,8 +698,10 @@ def visit_every_state(page: Page, workbook: Workbook, learner: Learner, check) -
     learner.wait_screen()
     at(f"{learner.run.current_id} (cookie banner)", arrival=True)
 
-    # The persona's card: contact details, the list of documents, every document open.
+    # The persona's card (opened from the exercise's bar): contact details, the list of
+    # documents, every document open.
     region = page.get_by_role("region", name="Votre personnage")
+    region.get_by_role("button", name=f"Votre personnage : {persona.first_name}", exact=True).click()
     details = region.get_by_role("button", name=f"Coordonnées de {persona.first_name}", exact=True)
     docs = region.get_by_role("button", name=re.compile(rf"^Documents de {persona.first_name} \("))
     for button in (details, docs):

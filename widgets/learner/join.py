@@ -21,6 +21,7 @@ from bacasable.workshop.commands import Command, GoTo, HandAnswered, Pause, Reve
 from bacasable.workshop.outcomes import Joined, Problem
 from widgets.common.base import Action, log
 
+from .hand import HandButton
 from .join_device import DeviceLink
 from .join_view import JoinView
 
@@ -89,6 +90,9 @@ class WorkshopLink(DeviceLink):
         self.app = app
         self.view = JoinView()
         self.view.on_action(self.handle)
+        #: « Lever la main » in the exercise's bar (the bar above hides its own meanwhile).
+        self.hand: HandButton | None = None
+        self.view.observe(self._show_hand, "hand_raised")
         self._make_session = session
         self.session: LearnerSession | None = None
         self.interval = interval
@@ -230,7 +234,14 @@ class WorkshopLink(DeviceLink):
                 log.exception("could not attach the run to the workshop")
 
         player.on_run(hook)
+        self.hand = HandButton(raised=self.view.hand_raised)
+        self.hand.on_action(self.handle)
+        player.add_to_bar(self.hand)
         self.start_polling()
+
+    def _show_hand(self, change: dict[str, object]) -> None:
+        if self.hand is not None:
+            self.hand.raised = bool(change["new"])
 
     def set_hand(self, up: bool) -> None:
         """Raise or lower the learner's hand; a failure is told in the bar.

@@ -73,6 +73,9 @@ class ScenarioPlayer(ipywidgets.VBox):
     phone : PhoneView
     mailbox : MailboxView
     persona_card : PersonaCard
+    bar : ipywidgets.Box
+        The sticky bar at the top of the exercise: the persona's button, the phone, the mailbox,
+        then the tools added with :meth:`add_to_bar`.
     reading : ReadingToolbar
         « Lire à voix haute » and the text size, above everything else.
     paused : bool
@@ -112,9 +115,11 @@ class ScenarioPlayer(ipywidgets.VBox):
         self.mailbox = MailboxView(owner=persona.first_name, address=persona.email or "")
         self.persona_card = PersonaCard(persona)
         self.reading = ReadingToolbar()
-        self._devices = ipywidgets.Box([self.phone, self.mailbox])
-        self._devices.add_class("bas-devices")
-        super().__init__([self.reading, self.persona_card, self._devices, self.screen], **kwargs)
+        # One slim bar that stays at the top of the screen: who the learner plays, the phone,
+        # the mailbox (and « Lever la main » in a workshop); what they open comes over the form.
+        self.bar = ipywidgets.Box([self.persona_card, self.phone, self.mailbox])
+        self.bar.add_class("bas-bar")
+        super().__init__([self.reading, self.bar, self.screen], **kwargs)
         self.add_class("bas-player")
         for widget in (self.screen, self.phone, self.mailbox, self.persona_card):
             widget.on_action(self.handle)
@@ -211,9 +216,23 @@ class ScenarioPlayer(ipywidgets.VBox):
         self._refresh("hint")
         return True
 
+    def add_to_bar(self, widget: ipywidgets.Widget) -> None:
+        """Put ``widget`` at the end of the sticky bar (the workshop's « Lever la main »).
+
+        Parameters
+        ----------
+        widget : ipywidgets.Widget
+            Closed with the player.
+        """
+        self.bar.children = (*self.bar.children, widget)
+
     def close(self) -> None:
         """Close the player and every widget it holds (frees their comms)."""
-        for name in ("screen", "phone", "mailbox", "persona_card", "reading", "_devices"):
+        bar = self.__dict__.get("bar")
+        for widget in (*(bar.children if bar is not None else ()), bar):
+            if widget is not None:
+                widget.close()
+        for name in ("screen", "phone", "mailbox", "persona_card", "reading"):
             widget = self.__dict__.get(name)
             if widget is not None:
                 widget.close()

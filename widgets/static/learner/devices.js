@@ -2,6 +2,18 @@
 
 let counter = 0;
 
+const ICONS = {
+  phone: '<rect x="6" y="2" width="12" height="20" rx="2.5"/><path d="M10.5 18.5h3"/>',
+  mailbox: '<rect x="2.5" y="5" width="19" height="14" rx="2"/><path d="m3 6 9 7 9-7"/>',
+};
+
+/** An icon drawn with the text's colour, hidden from screen readers. */
+function icon(paths) {
+  const node = h("span", { class: "bas-icon", "aria-hidden": "true" });
+  node.innerHTML = `<svg viewBox="0 0 24 24" focusable="false">${paths}</svg>`;
+  return node;
+}
+
 const TEXTS = {
   phone: {
     name: "Téléphone",
@@ -21,9 +33,18 @@ const TEXTS = {
   },
 };
 
+/** The button's name: the device, and how many messages are new. */
 function buttonLabel(texts, unread) {
   if (!unread) return texts.name;
   return `${texts.name} (${unread} ${unread > 1 ? "nouveaux messages" : "nouveau message"})`;
+}
+
+/** The bar's button: an icon, the device's name (not on a small phone: the icon alone, its
+ *  name for screen readers) and the number of new messages as a badge. */
+function buttonContent(kind, texts, unread) {
+  const parts = [icon(ICONS[kind]), h("span", { class: "bas-bar-word bas-bar-word--short" }, texts.name)];
+  if (unread) parts.push(h("span", { class: "bas-badge", "aria-hidden": "true" }, String(unread)));
+  return parts;
 }
 
 function messageNode(kind, m) {
@@ -45,10 +66,10 @@ export default {
     const id = `bas-${kind}-${++counter}`;
     el.classList.add("bas-host");
     const button = h("button", {
-      type: "button", class: "bas-button bas-button--device", "aria-expanded": "false", "aria-controls": `${id}-panel`,
+      type: "button", class: "bas-button bas-button--bar bas-button--device", "aria-expanded": "false", "aria-controls": `${id}-panel`,
     });
-    const panel = h("div", { class: `bas-device bas-device--${kind}`, id: `${id}-panel`, hidden: true });
-    const status = h("div", { class: "bas-live", role: "status" });
+    const panel = h("div", { class: `bas-device bas-device--${kind} bas-bar-panel`, id: `${id}-panel`, hidden: true });
+    const status = h("div", { class: "bas-live bas-sr", role: "status" }); // the notification shows it
     // A new message shows as a phone's notification, in view wherever the learner is; the
     // device then opens as a sheet over the form (on a phone) and closing it goes back to the
     // field the learner was in, so that a code is read and typed without scrolling.
@@ -68,7 +89,8 @@ export default {
     };
 
     const drawButton = () => {
-      button.textContent = buttonLabel(texts, model.get("unread"));
+      button.replaceChildren(...buttonContent(kind, texts, model.get("unread")));
+      button.setAttribute("aria-label", buttonLabel(texts, model.get("unread")));
       button.classList.toggle("bas-button--unread", model.get("unread") > 0);
     };
 
@@ -112,6 +134,9 @@ export default {
     button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true", button));
     toast.addEventListener("click", () => setOpen(true, toast));
     closer.addEventListener("click", () => setOpen(false, closer));
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") setOpen(false, closer);
+    });
 
     const onMessages = () => {
       const messages = model.get("messages") || [];
