@@ -99,6 +99,13 @@ COLUMN_LABELS: dict[str, str] = {
     "learners_alone": "Apprenants qui l'ont réussie seuls",
 }
 
+#: One line on what a column means, where its name alone may mislead: « Autonomie : Seul »
+#: beside « Fait seul : Non » is an unfinished exercise (:mod:`bacasable.reports.runs`).
+COLUMN_HELP: dict[str, str] = {
+    "autonomy": "ce que l'animateur a noté en regardant la personne faire l'exercice.",
+    "alone": "a terminé l'exercice sans aide. « Non » s'il n'est pas terminé.",
+}
+
 
 def french(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of a report table with French column headings, for display and export.

@@ -5,7 +5,8 @@ The server has its own data folder, seeded with the synthetic workshops of
 database (the store would refuse it: this is the last line of defence). The facilitator opens
 ``bilan.ipynb``, types the PIN, picks the workshop, finds the tables and the funnel chart with
 its alt text, downloads the attendance as CSV (the hostile cell is neutralised), gets a French
-message next to a wrong count of the activity report, then shows a period following one
+message next to a wrong count of the activity report (its counts a grid of small boxes: two a
+row at most at 360 px, three or more on a laptop, none sticking out), then shows a period following one
 learner. axe-core finds nothing to say on either report. No request leaves the machine (checked by the ``open_page`` fixture too).
 """
 
@@ -35,6 +36,15 @@ from bacasable.workshop.pin_policy import set_facilitator_pin
 pytestmark = pytest.mark.browser
 
 PIN = "739184"
+LAPTOP = {"width": 1366, "height": 768}
+#: The activity report's fields (label, help, box) that stick out of the page or of their group.
+_STICKING_OUT = """() => [...document.querySelectorAll(".bas-bilan-counts .bas-field")]
+  .filter((f) => { const r = f.getBoundingClientRect();
+    const g = f.closest(".bas-bilan-counts").getBoundingClientRect();
+    const box = f.querySelector("input").getBoundingClientRect();
+    return r.left < g.left - 1 || r.right > g.right + 1 || r.right > window.innerWidth
+      || box.right > r.right + 1 || f.scrollWidth > f.clientWidth + 1; })
+  .map((f) => f.textContent)"""
 HOSTILE = '=HYPERLINK("x")'
 TITLE = "Bilan de l'atelier « Atelier CAF et emploi » du 12 novembre 2026"
 
@@ -100,6 +110,10 @@ def test_bilan_of_a_workshop_at_360_px(server, open_page, axe_path):
     expect(learners.get_by_role("columnheader", name="Durée (min)", exact=True)).to_be_visible()
     expect(learners.get_by_role("rowheader", name="Amina", exact=True)).to_be_visible()
     expect(learners.get_by_role("row").nth(1)).to_contain_text("6,5")
+    # « Autonomie » and « Fait seul » say what they mean, above the table.
+    legend = page.locator(".bas-bilan-table", has=learners).locator(".bas-bilan-legend")
+    expect(legend).to_contain_text("Autonomie : ce que l'animateur a noté")
+    expect(legend).to_contain_text("Fait seul : a terminé l'exercice sans aide.")
     attendance = page.get_by_role("table", name="Apprenants présents", exact=True)
     expect(attendance.get_by_role("rowheader", name=HOSTILE, exact=True)).to_be_visible()
     for name in ("Parcours écran par écran : Demander la prime d'activité",
@@ -145,6 +159,17 @@ def test_bilan_of_a_workshop_at_360_px(server, open_page, axe_path):
         "link", name="Télécharger", exact=True).click()
     expect(page.get_by_role("heading", level=3, name="Télécharger", exact=True)
            ).to_be_in_viewport()
+    # The counts: small boxes in a grid, none sticking out of the page at 360 px, several on
+    # a row on a laptop.
+    boxes = page.locator(".bas-bilan-counts .bas-input--count")
+    assert boxes.count() >= 15
+    assert page.evaluate(_STICKING_OUT) == []
+    assert max(_per_row(boxes)) <= 2
+    page.set_viewport_size(LAPTOP)
+    expect(boxes.first).to_be_visible()
+    assert page.evaluate(_STICKING_OUT) == []
+    assert max(_per_row(boxes)) >= 3
+    page.set_viewport_size(SMALL_PHONE)
     women = page.get_by_role("group", name="Genre").get_by_label("Femmes", exact=True)
     women.fill("beaucoup")
     page.get_by_role("button", name="Compte rendu d'activité (CSV)", exact=True).click()
@@ -169,3 +194,9 @@ def test_bilan_of_a_workshop_at_360_px(server, open_page, axe_path):
     violations = axe_violations(page, axe_path)
     assert violations == [], describe_violations(violations)
     assert page.record.foreign_requests() == []
+
+
+def _per_row(boxes) -> list[int]:
+    """How many of ``boxes`` share each row of the page (by their top, to the pixel)."""
+    tops = [round(b["y"]) for b in (boxes.nth(i).bounding_box() for i in range(boxes.count())) if b]
+    return [tops.count(top) for top in dict.fromkeys(tops)]

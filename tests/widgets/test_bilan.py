@@ -459,6 +459,16 @@ def test_long_tables_are_cut_on_the_page_only():
     empty = table_block("errors", frame.iloc[:0], "Erreurs", ("pseudonym",), "pseudonym",
                         empty="Aucune erreur.")
     assert empty["rows"] == [] and empty["empty"] == "Aucune erreur."
+    assert block["legend"] == []  # nothing a name alone may mislead about
+
+
+def test_autonomy_and_done_alone_say_what_they_mean_beside_the_table():
+    frame = pd.DataFrame({"pseudonym": ["Amina"], "autonomy": ["Seul"], "alone": [False]})
+    block = table_block("learners", frame, "Exercices", ("pseudonym", "autonomy", "alone"),
+                        "pseudonym")
+    assert [(line["term"], line["text"][:20]) for line in block["legend"]] == [
+        ("Autonomie", "ce que l'animateur a"), ("Fait seul", "a terminé l'exercice")]
+    assert block["rows"] == [["Amina", "Seul", "Non"]]
 
 
 def test_file_names():

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
 
 from bacasable.reports import labels
-from bacasable.reports.frames import TIMEZONE
 from widgets.common.base import log
+
+from .bilan_cells import cell, day_of, missing, numeric, workshop_label
 
 __all__ = [
     "MAX_ROWS",
@@ -30,11 +26,8 @@ __all__ = [
     "workshop_view",
 ]
 
-LOCALE = "fr_FR"
 #: Rows shown in a table of the page; the downloaded file has them all.
 MAX_ROWS = 200
-#: A table (and its file) with no row says so rather than showing an empty grid.
-EMPTY = "—"
 
 MSG_EMPTY_WORKSHOP = "Personne n'a encore fait d'exercice dans cet atelier."
 MSG_EMPTY_PERIOD = "Aucun atelier sur cette période."
@@ -42,99 +35,6 @@ MSG_NO_PSEUDONYM = "Aucun exercice fait sous ce pseudonyme sur cette période."
 MSG_CHART = "Le graphique n'a pas pu être dessiné. Le tableau ci-dessous donne les mêmes chiffres."
 MSG_MORE_ROWS = "Seules les {shown} premières lignes sont affichées sur {total}. " \
     "Le fichier CSV les contient toutes."
-
-#: Columns shown as a percentage (the frames hold a rate between 0 and 1).
-PERCENT = {"completion_rate", "right_first_time_rate"}
-#: Columns with one decimal at most.
-#: Columns of days (a time there is midnight: only the day is shown).
-DAYS = {"date"}
-DECIMALS = {"minutes", "median_minutes", "median_seconds", "mean_seconds", "errors_per_run",
-            "hints_per_run"}
-
-
-# --- cells ---------------------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # a list or an array: not a missing scalar
-        return False
-
-
-def cell(value: Any, column: str = "") -> str:
-    """Return ``value`` as the French text of a table cell.
-
-    Parameters
-    ----------
-    value
-        A number, a bool, a date or datetime, a text; missing values give "—".
-    column
-        The column's name: rates are shown as percentages, some columns with one decimal.
-
-    Returns
-    -------
-    str
-        "1 234", "3,5", "75 %", "Oui", "12 nov. 2026", "12/11/2026 14:05"…
-    """
-    if _missing(value):
-        return EMPTY
-    if isinstance(value, bool) or (hasattr(value, "dtype") and value.dtype == bool):
-        return "Oui" if bool(value) else "Non"
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime) and column in DAYS:
-        value = value.date()
-    if isinstance(value, dt.datetime):
-        # The report's times are local already; an aware one is put in the same zone.
-        local = value.astimezone(ZoneInfo(TIMEZONE)) if value.tzinfo else value
-        return format_datetime(local, "dd/MM/yyyy HH:mm", locale=LOCALE)
-    if isinstance(value, dt.date):
-        return format_date(value, "medium", locale=LOCALE)
-    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return str(value)
-        if math.isinf(number):
-            return EMPTY
-        if column in PERCENT:
-            return format_percent(number, locale=LOCALE)
-        if column in DECIMALS or not number.is_integer():
-            return format_decimal(number, format="#,##0.#", locale=LOCALE)
-        return format_decimal(int(number), locale=LOCALE)
-    return str(value)
-
-
-def _numeric(frame: pd.DataFrame, column: str) -> bool:
-    if column not in frame.columns:
-        return False
-    kind = frame[column].dtype
-    return pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
-
-
-def day_of(value: Any) -> dt.date | None:
-    """Return the day of a date, a datetime or an ISO text (None otherwise)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def workshop_label(workshop: dict[str, Any]) -> str:
-    """Return a workshop as listed: "12 nov. 2026 — Atelier emploi (8 participants)"."""
-    day = day_of(workshop.get("date"))
-    when = format_date(day, "medium", locale=LOCALE) if day else "date inconnue"
-    count = int(workshop.get("participant_count") or 0)
-    people = "1 participant" if count == 1 else \
-        f"{format_decimal(count, locale=LOCALE)} participants"
-    return f"{when} — {workshop.get('title') or 'Sans titre'} ({people})"
 
 
 # --- blocks --------------------------------------------------------------------------------------
@@ -170,7 +70,8 @@ def table_block(
     -------
     dict
         ``type`` "table", ``key``, ``caption``, ``columns`` (``label``, ``numeric``,
-        ``header``), ``rows`` (lists of str), ``total``, ``note``, ``empty``.
+        ``header``), ``legend`` (``term``, ``text``: what a column means), ``rows`` (lists of
+        str), ``total``, ``note``, ``empty``.
     """
     shown = [c for c in columns if c in frame.columns]
     total = len(frame)
@@ -181,8 +82,11 @@ def table_block(
         "type": "table",
         "key": key,
         "caption": caption,
-        "columns": [{"label": labels.COLUMN_LABELS.get(c, c), "numeric": _numeric(frame, c),
+        "columns": [{"label": labels.COLUMN_LABELS.get(c, c), "numeric": numeric(frame, c),
                      "header": c == row_header} for c in shown],
+        # What a column's name alone may not say (« Autonomie », « Fait seul »), in one line.
+        "legend": [{"term": labels.COLUMN_LABELS.get(c, c), "text": labels.COLUMN_HELP[c]}
+                   for c in shown if c in labels.COLUMN_HELP],
         "rows": rows,
         "total": total,
         "note": MSG_MORE_ROWS.format(shown=MAX_ROWS, total=cell(total)) if total > MAX_ROWS
@@ -296,7 +200,7 @@ def workshop_view(report: Any, charts: Any) -> dict[str, Any]:
 
 def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
     """Put each screen's position before its title ("3. Mon identité"): a narrower table."""
-    titles = [f"{int(p)}. {t}" if not _missing(p) else str(t)
+    titles = [f"{int(p)}. {t}" if not missing(p) else str(t)
               for p, t in zip(frame["position"], frame["screen_title"], strict=True)]
     return frame.assign(screen_title=titles)
 

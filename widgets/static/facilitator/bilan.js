@@ -37,6 +37,8 @@ function table(block, base, send) {
   const label = "Télécharger ce tableau (CSV)";
   return h("div", { class: "bas-bilan-table" },
     h("p", { class: "bas-table-title", "aria-hidden": "true" }, block.caption),
+    (block.legend || []).length ? h("dl", { class: "bas-bilan-legend" },
+      block.legend.map((l) => h("div", {}, h("dt", {}, `${l.term} : `), h("dd", {}, l.text)))) : null,
     wrap,
     block.note ? h("p", { class: "bas-help" }, block.note) : null,
     send && h("div", { class: "bas-actions bas-bilan-table-actions" },
