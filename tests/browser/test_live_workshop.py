@@ -229,6 +229,8 @@ def _run_workshop(open_page, workbook, store: Store) -> None:
     # People have joined: the code and the controls fold, the board is in the first view.
     host.evaluate("window.scrollTo(0, 0)")
     expect(host.get_by_role("heading", name="La salle", exact=True)).to_be_in_viewport()
+    # At 1366×768, down to the first learner's name: the folded parts sit side by side.
+    expect(room.get_by_role("listitem").first.get_by_role("heading")).to_be_in_viewport()
     expect(host.get_by_role("button", name="Afficher le code et le QR code")).to_be_visible()
     host.get_by_text("Piloter la salle (pause, écran, message, indice)").click()
 

@@ -214,7 +214,10 @@ export default {
       const label = (text) => h("span", { class: "bas-board-groups-label" }, text);
       groups.replaceChildren(...(single ? [] : [h("p", {}, label("Où en est le groupe :"))]),
         ...lines.map((line) => h("p", {}, single ? label("Où en est le groupe : ") : null,
-          line.scenario ? h("strong", {}, `${line.scenario} — `) : null, line.text)));
+          line.scenario ? h("strong", {}, `${line.scenario} — `) : null,
+          // « Écran 2 : 5 » never breaks in two on a phone.
+          (line.counts || []).map((c, i) => [i ? " · " : null,
+            h("span", { class: "bas-board-group" }, `${c.label} : ${c.count}`)]))));
     };
     const drawAnnounce = () => setText(announce, model.get("announce"));
     const drawFeedback = () => {

@@ -92,7 +92,6 @@ export default {
     // --- workshop: code, QR code, controls ------------------------------------------------------
     const wTitle = h("h2", { id: `${id}-w`, tabindex: "-1", class: "bas-title" });
     const wMeta = h("p", { class: "bas-console-meta" });
-    const wScenarios = h("p", { class: "bas-console-meta" });
     const codeBig = h("p", { class: "bas-code" });
     const readiness = h("p", { class: "bas-help bas-readiness", "aria-live": "polite" });
     const qr = h("div", { class: "bas-qr", role: "img" });
@@ -113,10 +112,11 @@ export default {
       "aria-expanded": "true", "aria-controls": `${id}-join-body`, onclick: () => {
         const open = joinBody.hidden;
         joinBody.hidden = !open;
+        join.classList.toggle("bas-console-open", open);
         joinToggle.setAttribute("aria-expanded", String(open));
         setText(joinToggle, open ? "Masquer le code et le QR code" : "Afficher le code et le QR code");
       } }, "Masquer le code et le QR code");
-    const join = h("section", { class: "bas-console-section bas-join", "aria-labelledby": `${id}-join` },
+    const join = h("section", { class: "bas-console-section bas-join bas-console-open", "aria-labelledby": `${id}-join` },
       h("div", { class: "bas-join-head" }, h("h3", { id: `${id}-join` }, "Pour rejoindre l'atelier"), joinToggle),
       joinBody,
       warning);
@@ -221,9 +221,11 @@ export default {
       h("details", { class: "bas-console-fold" },
         h("summary", {}, h("h4", { id: `${id}-attest` }, "Attestations de participation")), attest));
 
+    // On a laptop the three folded parts sit side by side (one opened takes the whole width):
+    // once people have joined, the board comes closer to the first view.
     const workshop = h("div", { class: "bas-console-workshop", hidden: true },
-      h("section", { class: "bas-console-section", "aria-labelledby": `${id}-w` }, wTitle, wMeta, wScenarios),
-      join, drive, ending);
+      h("section", { class: "bas-console-section", "aria-labelledby": `${id}-w` }, wTitle, wMeta),
+      h("div", { class: "bas-console-folds" }, join, drive, ending));
 
     // Raised hands stay at the top of the screen until someone goes: the tiles are further down.
     const hands = h("div", { class: "bas-hands", role: "alert" });
@@ -296,8 +298,9 @@ export default {
     const drawWorkshop = () => {
       const w = model.get("workshop") || {};
       setText(wTitle, w.title ? `Atelier « ${w.title} »` : "");
-      setText(wMeta, [w.date, w.place].filter(Boolean).join(" · "));
-      setText(wScenarios, (w.scenarios || []).length ? `Exercices : ${(w.scenarios || []).join(", ")}` : "");
+      // One line: the date, the place, the exercises (the board comes closer).
+      const exercises = (w.scenarios || []).length ? `Exercices : ${(w.scenarios || []).join(", ")}` : "";
+      setText(wMeta, [w.date, w.place, exercises].filter(Boolean).join(" · "));
       setText(codeBig, w.code_grouped || "");
       setText(readiness, model.get("readiness") || "");
       if (w.code_spoken) codeBig.setAttribute("aria-label", `Code de l'atelier : ${w.code_spoken}`);
