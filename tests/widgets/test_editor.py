@@ -120,6 +120,16 @@ def test_focusing_a_hint_shows_that_hint_in_the_preview(store, make):
     assert not [label for label in labels if "(required)" in label or "_" in label]
 
 
+def test_a_common_hint_is_shown_by_a_persona_without_hints_of_its_own(store, make):
+    e = opened(make, store)
+    first = e.doc.scenario().personas[0]
+    e.doc.tree["screens"][0]["fields"][0]["hints_by_persona"] = {first: ["Son propre indice."]}
+    send(e.panel, {"action": "focus", "path": HINT})
+    assert e._run is not None and e._run.persona.id != first
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["hint"] == e.doc.get_text(tuple(HINT))  # the text edited, not its own
+
+
 def test_the_preview_help_button_shows_the_hints(store, make):
     e = opened(make, store)
     send(e.preview, {"action": "hint", "field": "statut"})

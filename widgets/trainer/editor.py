@@ -187,31 +187,40 @@ class Editor(StructureEditing, GatedApp):
         field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
         hints = field.get("hints") or []
         if path[-1] < len(hints) and str(hints[path[-1]]).strip():
-            self.refresh_preview()  # a new run: no hint shown yet
             self._show_hint(str(field.get("id")), path[-1] + 1)
 
     def _titles(self) -> dict[str, str]:
         return {} if self.catalogue is None else {
             sid: s.title for sid, s in self.catalogue.scenarios.items()}
 
-    def refresh_preview(self) -> None:
-        """Draw the edited screen as learners see it (unless the edit broke the scenario)."""
+    def refresh_preview(self, common_hints_of: str | None = None, draw: bool = True) -> bool:
+        """Draw the edited screen as learners see it (unless the edit broke the scenario).
+
+        ``common_hints_of``: a field whose common hints are to be shown; the preview then plays
+        a persona without hints of its own for it (``hints_by_persona``). Returns whether a
+        new run is ready.
+        """
         assert self.panel is not None and self.doc is not None and self.preview is not None
         scenario = self.doc.scenario()
         if scenario is None:
             self.panel.say(error=MSG_NO_PREVIEW)
-            return
+            return False
         assert self.catalogue is not None
-        persona = next((self.catalogue.personas[p] for p in scenario.personas
-                        if p in self.catalogue.personas), None)
-        if persona is None:
+        screen = scenario.screens[self.doc.screen_index(self.panel.screen)]
+        ids = [p for p in scenario.personas if p in self.catalogue.personas]
+        if common_hints_of:
+            spec = next((f for f in screen.fields if f.id == common_hints_of), None)
+            own = set(getattr(spec, "hints_by_persona", None) or {})
+            ids.sort(key=lambda p: p in own)  # stable: the scenario's order otherwise
+        if not ids:
             self.panel.say(error=MSG_NO_PERSONA)
-            return
-        run = self._run = runner_for(scenario, persona, seed=0)
-        screen_id = scenario.screens[self.doc.screen_index(self.panel.screen)].id
-        if screen_id != run.current_id:
-            run.go_to(screen_id)
-        self._draw_preview()
+            return False
+        run = self._run = runner_for(scenario, self.catalogue.personas[ids[0]], seed=0)
+        if screen.id != run.current_id:
+            run.go_to(screen.id)
+        if draw:
+            self._draw_preview()
+        return True
 
     def _draw_preview(self) -> None:
         assert self.preview is not None and self._run is not None
@@ -221,10 +230,11 @@ class Editor(StructureEditing, GatedApp):
         view["ui"] = {"seq": self._seq, "run": self._seq, "preview": True}
         self.preview.view = view
 
-    def _show_hint(self, field_id: str | None, level: int = 1) -> None:
-        """Show hint number ``level`` of ``field_id`` in the preview."""
-        if self._run is None or self.doc is None or self.doc.scenario() is None:
+    def _show_hint(self, field_id: str, level: int = 1) -> None:
+        """Show common hint number ``level`` of ``field_id`` in the preview, from a new run."""
+        if self.doc is None or not self.refresh_preview(common_hints_of=field_id, draw=False):
             return
+        assert self._run is not None
         for _ in range(level):
             self._run.hint(field_id)
         self._draw_preview()
