@@ -76,6 +76,12 @@ function review(view, send) {
   });
 }
 
+/** A button's label whose compound words (« pré-demande ») never break at their hyphen. */
+function keepWords(label) {
+  const parts = String(label).split(/(\S+-\S+)/);
+  return h("span", {}, parts.map((part, i) => (i % 2 ? h("span", { class: "bas-nowrap" }, part) : part)));
+}
+
 // --- the simulation notice ----------------------------------------------------------------
 
 /** The notice that it is a simulation: whole on the exercise's first screen (and on the first
@@ -144,7 +150,7 @@ function build(root, view, send, dom) {
     }
     content.push(dom.status, dom.problem);
     content.push(h("div", { class: "bas-actions" },
-      h("button", { type: "submit", class: "bas-button bas-button--primary" }, screen.continue_label || "Continuer"),
+      h("button", { type: "submit", class: "bas-button bas-button--primary" }, keepWords(screen.continue_label || "Continuer")),
       screen.can_go_back
         ? h("button", { type: "button", class: "bas-button bas-button--secondary", onclick: () => send({ action: "back" }) }, "Retour")
         : null));

@@ -145,7 +145,7 @@ export default {
     const read = h("button", {
       type: "button", class: "bas-button bas-button--secondary bas-reading-read", onclick: () => readAloud(null),
       "aria-keyshortcuts": "Alt+Shift+L", title: "Raccourci au clavier : Alt + Maj + L",
-    }, "Lire", h("span", { class: "bas-reading-long" }, " à voix haute"));
+    }, h("span", {}, "Lire", h("span", { class: "bas-reading-long" }, " à voix haute"))); // one line of text: the space stays
     const root = h("section", { class: "bas bas-reading", "aria-label": "Lecture et taille du texte" },
       h("div", { class: "bas-reading-row" },
         read,
