@@ -192,3 +192,22 @@ def test_the_audience_sees_only_the_site_scaled_to_fit(open_page, workbook):
                                                         timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".bas-screen h1")).to_have_text("Mes coordonnées bancaires")
     expect(toolbar).to_be_visible()
+
+    # S, even in the second window: the room screen (the newest open workshop) on both; Échap.
+    store = Store(workbook.config.db_url)
+    try:
+        code = store.create_workshop("Atelier projeté", "Salle", "2026-11-26",
+                                     ["ameli-compte"])["join_code"]
+    finally:
+        store.close()
+    wall.keyboard.press("s")
+    expect(wall.locator(".bas-wall-code")).to_have_text(f"{code[:3]} {code[3:]}",
+                                                        timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".bas-wall-code")).to_be_visible()
+    size = wall.evaluate(  # at once: the copy is made again as the room screen changes
+        "() => parseFloat(getComputedStyle(document.querySelector('.bas-wall-code')).fontSize)")
+    assert size >= 100, size  # the room screen's stylesheet came to the second window
+    wall.keyboard.press("Escape")
+    expect(page.locator(".bas-wall")).to_have_count(0, timeout=STEP_TIMEOUT_MS)
+    expect(wall.locator(".bas-screen h1")).to_have_text("Mes coordonnées bancaires",
+                                                        timeout=STEP_TIMEOUT_MS)

@@ -188,7 +188,7 @@ class Projector(GatedApp):
             action = KEYS.get(str(content.get("key")))
             if action is None:
                 return
-        if action in ("start", "setup", "room"):
+        if action in ("start", "setup", "room", "room_close"):
             self.close_room()
         if action == "room":
             self.open_room(content.get("workshop"))

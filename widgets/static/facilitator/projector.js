@@ -205,10 +205,27 @@ export default {
       if (on) fitScreen(window, screen);
       else if (screen) screen.style.zoom = "";
     };
+    const copied = new WeakSet();
+    const copyStyles = () => {
+      for (const node of document.querySelectorAll('style, link[rel="stylesheet"]')) {
+        if (copied.has(node)) continue;
+        copied.add(node);
+        audience.document.head.append(node.cloneNode(true));
+      }
+    };
     const mirror = () => {
       if (!audience || audience.closed) { audience = null; return; }
-      const screen = host().querySelector(".bas-screen");
       const stage = audience.document.querySelector("main");
+      // The room screen, while shown, goes to the wall instead of the learner's screen.
+      const wall = document.querySelector(".bas-wall");
+      if (wall && stage) {
+        copyStyles();
+        const copy = wall.cloneNode(true);  // another document: its ids stay unique
+        copy.querySelectorAll("[aria-live], .bas-wall-foot").forEach((node) => node.remove());
+        stage.replaceChildren(copy);
+        return;
+      }
+      const screen = host().querySelector(".bas-screen");
       if (!screen || !stage) return;
       const copy = screen.cloneNode(true);
       copy.querySelectorAll("[id]").forEach((node) => node.removeAttribute("id"));
@@ -225,7 +242,7 @@ export default {
       doc.open();
       doc.write('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Vue du public — simulation</title></head><body><main class="bas-projection bas-proj-public bas-proj-window"></main></body></html>');
       doc.close();
-      for (const node of document.querySelectorAll('style, link[rel="stylesheet"]')) doc.head.append(node.cloneNode(true));
+      copyStyles();
       audience.addEventListener("keydown", onKey);
       audience.addEventListener("resize", mirror);
       mirror();
@@ -249,8 +266,13 @@ export default {
     };
 
     const onKey = (event) => {
-      // The room screen, once shown, has the keys (S or Échap takes it away).
-      if (event.ctrlKey || event.metaKey || event.altKey || document.querySelector(".bas-wall")) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      // The room screen, once shown, has the keys (S or Échap takes it away); in the second
+      // window, they come here.
+      if (document.querySelector(".bas-wall")) {
+        if (event.view !== window && ["s", "S", "Escape"].includes(event.key)) send({ action: "room_close" });
+        return;
+      }
       const tag = event.target && event.target.tagName;
       if (tag === "SELECT" || tag === "TEXTAREA") return;
       if ((event.key === "s" || event.key === "S") && tag !== "INPUT") {
@@ -280,7 +302,8 @@ export default {
     whenReady();
     function whenReady() {
       if (!el.isConnected) { setTimeout(whenReady, 100); return; }
-      observer.observe(host(), { childList: true, subtree: true });
+      // The whole body: the room screen lives at its end, and the second window follows it too.
+      observer.observe(document.body, { childList: true, subtree: true });
       applyHighlight();
     }
     return () => {

@@ -49,8 +49,9 @@ export default {
       let hidden = Number(names.dataset.more || 0);
       const items = [...names.querySelectorAll(".bas-wall-name")];
       const tell = () => {
+        const text = `+ ${hidden} ${hidden > 1 ? "autres" : "autre"}`;
         more.hidden = hidden === 0;
-        more.textContent = `+ ${hidden} ${hidden > 1 ? "autres" : "autre"}`;
+        if (more.textContent !== text) more.textContent = text;
       };
       tell();
       while (items.length && names.scrollHeight > names.clientHeight + 1) {
