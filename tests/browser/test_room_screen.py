@@ -21,6 +21,7 @@ from browser_support import (
     AXE,
     AXE_TAGS,
     BLOCKING_IMPACTS,
+    SMALL_PHONE,
     STEP_TIMEOUT_MS,
     describe_violations,
     open_learner_page,
@@ -168,3 +169,6 @@ def _wall(page, open_page, workbook, store, workshop):
     expect(progress).to_be_visible()
     assert in_view(page.evaluate(LAYOUT))
     page.screenshot(path=str(SHOTS / "salle-exercice-1366.png"))
+    page.set_viewport_size(SMALL_PHONE)  # zoomed in 400 %, or a phone: still all there
+    assert in_view(page.evaluate(LAYOUT))
+    page.screenshot(path=str(SHOTS / "salle-exercice-360.png"))

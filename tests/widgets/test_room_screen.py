@@ -66,6 +66,12 @@ def test_the_room_screen_shows_the_code_then_who_joins(store, make):
     send(p.panel, {"action": "start", "scenario": SCENARIO, "persona": "nadia",
                    "workshop": str(w["id"])})
     assert p.children == (p.panel, p.screen) and wall.watcher is None
+    # While presenting, S shows the workshop presented; from the second window, it goes.
+    store.create_workshop("Atelier plus récent", "Mairie", "2026-11-26", [SCENARIO])
+    send(p.panel, {"action": "room"})
+    assert wall.workshop_id == w["id"] and p.children == (p.panel, p.screen, wall)
+    send(p.panel, {"action": "room_close"})
+    assert p.children == (p.panel, p.screen) and wall.watcher is None
 
 
 def test_the_wall_shows_progress_but_never_who_erred(store, make):
