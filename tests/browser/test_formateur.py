@@ -224,6 +224,12 @@ def test_the_preview_stays_beside_the_form_and_shows_the_hint_edited(server, ope
         assert spot and spot["y"] >= 0 and spot["y"] + spot["height"] <= height, spot
     spot = preview.bounding_box()
     assert spot and spot["y"] >= -1 and spot["y"] + spot["height"] <= height + 1, spot  # sticky
+    # An error message's box: the message appears under its field in the preview.
+    message = page.locator('textarea[name="screens.0.fields.0.errors.mismatch"]')
+    message.focus()
+    expect(field.locator(".bas-error-text")).to_have_class(re.compile("bas-editor-target"),
+                                                           timeout=STEP_TIMEOUT_MS)
+    expect(field.locator(".bas-error-text")).to_contain_text(message.input_value())
 
     # A small phone: one column, the preview right after the text box being edited.
     page.set_viewport_size(SMALL_PHONE)

@@ -120,6 +120,18 @@ def test_focusing_a_hint_shows_that_hint_in_the_preview(store, make):
     assert not [label for label in labels if "(required)" in label or "_" in label]
 
 
+def test_focusing_an_error_message_shows_it_under_its_field(store, make):
+    e = opened(make, store)
+    mismatch = ["screens", 0, "fields", 0, "errors", "mismatch"]
+    send(e.panel, {"action": "focus", "path": mismatch})
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["error"] == e.doc.get_text(tuple(mismatch))
+    assert statut["error_kind"] == "mismatch"
+    send(e.panel, {"action": "set", "path": mismatch, "value": "Relisez la fiche."})
+    statut = next(f for f in e.preview.view["screen"]["fields"] if f["id"] == "statut")
+    assert statut["error"] == "Relisez la fiche."  # the message just written, shown
+
+
 def test_a_common_hint_is_shown_by_a_persona_without_hints_of_its_own(store, make):
     e = opened(make, store)
     first = e.doc.scenario().personas[0]

@@ -27,6 +27,7 @@ from bacasable.authoring.scenario_structure import field_list
 from bacasable.common.config import BUILTIN_SCENARIOS
 from bacasable.run.diagnostic import runner_for
 from bacasable.run.diagnostic_view import with_titles
+from bacasable.run.fields import FieldResult
 from bacasable.run.runner import Runner
 from bacasable.run.view import screen_view
 from widgets.common.pin_gate import GatedApp, guarded
@@ -168,26 +169,41 @@ class Editor(StructureEditing, GatedApp):
             return
         self.panel.say()
         self.show_screen(self.panel.screen)
-        if len(path) == 6 and path[-2] == "hints" and isinstance(path[-1], int) and value.strip():
-            # Show the hint just written in the preview, as learners get it.
-            field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
-            self._show_hint(str(field.get("id")), path[-1] + 1)
+        if value.strip():
+            self.focus_text(path)  # the hint or the error message just written, as learners see it
 
     def focus_text(self, path: list[Any]) -> None:
-        """Show in the preview the hint whose text box has the focus, as learners get it.
+        """Show in the preview the hint or error message whose text box has the focus.
 
-        The panel's view scrolls the preview to the field and highlights it; for a hint, the
-        preview must show that hint first.
+        The panel's view scrolls the preview to the field and outlines it; a hint or an error
+        message must be shown first, as learners get it.
         """
         assert self.panel is not None and self.doc is not None
         if list(path) not in [item["path"] for item in self.panel.items]:
             return
-        if len(path) != 6 or path[-2] != "hints" or not isinstance(path[-1], int):
+        if len(path) != 6 or path[2] != "fields" or path[4] not in ("hints", "errors"):
             return
         field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
-        hints = field.get("hints") or []
-        if path[-1] < len(hints) and str(hints[path[-1]]).strip():
-            self._show_hint(str(field.get("id")), path[-1] + 1)
+        if not self.doc.get_text(tuple(path)).strip():
+            return  # a new hint, an empty message: nothing to show yet
+        if path[4] == "hints" and isinstance(path[5], int):
+            self._show_hint(str(field.get("id")), path[5] + 1)
+        elif path[4] == "errors":
+            self._show_error(str(field.get("id")), str(path[5]))
+
+    def _show_error(self, field_id: str, kind: str) -> None:
+        """Show the error message ``kind`` of ``field_id`` under the field in the preview."""
+        if not self.refresh_preview(draw=False):
+            return
+        assert self._run is not None
+        screen = self._run.scenario.screen(self._run.current_id)
+        spec = next((f for f in screen.fields if f.id == field_id), None)
+        if spec is None or kind not in spec.errors:
+            self._draw_preview()
+            return
+        self._run.results[field_id] = FieldResult(ok=False, error_kind=kind,
+                                                  message=self._run.text(spec.errors[kind]))
+        self._draw_preview()
 
     def _titles(self) -> dict[str, str]:
         return {} if self.catalogue is None else {

@@ -45,11 +45,11 @@ class EditorPanel(MessagePanel):
     Notes
     -----
     Actions sent: ``open`` (``scenario``), ``screen`` (``index``), ``set`` (``path``,
-    ``value``), ``focus`` (``path``: a hint's text box got the focus), ``validate``, ``save``,
-    ``variant`` (``id``); structure: ``add_field`` (``kind``, ``label``), ``remove_field``
-    (``index``), ``move_field`` (``index``, ``delta``), ``add_screen`` (``title``),
-    ``remove_screen``, ``move_screen`` (``delta``), then ``confirm`` or ``cancel`` for a
-    removal.
+    ``value``), ``focus`` (``path``: a hint's or an error message's box got the focus),
+    ``validate``, ``save``, ``variant`` (``id``); structure: ``add_field`` (``kind``,
+    ``label``), ``remove_field`` (``index``), ``move_field`` (``index``, ``delta``),
+    ``add_screen`` (``title``), ``remove_screen``, ``move_screen`` (``delta``), then
+    ``confirm`` or ``cancel`` for a removal.
     """
 
     _esm = module("trainer/editor_preview.js", "trainer/editor.js")

@@ -53,7 +53,8 @@ export default {
       const path = JSON.parse(box.dataset.path);
       editing = box.id;
       pane.follow(layout, box, { group: box.dataset.group, path });
-      if (!restoring && path[path.length - 2] === "hints") send({ action: "focus", path });
+      // A hint or an error message is shown in the preview first (the kernel draws it).
+      if (!restoring && ["hints", "errors"].includes(path[path.length - 2])) send({ action: "focus", path });
     });
 
     const messages = () => {
