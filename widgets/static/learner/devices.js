@@ -43,7 +43,8 @@ function buttonLabel(texts, unread) {
  *  name for screen readers) and the number of new messages as a badge. */
 function buttonContent(kind, texts, unread) {
   const parts = [icon(ICONS[kind]), h("span", { class: "bas-bar-word bas-bar-word--short" }, texts.name)];
-  if (unread) parts.push(h("span", { class: "bas-badge", "aria-hidden": "true" }, String(unread)));
+  // The number is drawn by the style sheet: the button's name says it in words.
+  if (unread) parts.push(h("span", { class: "bas-badge", "aria-hidden": "true", "data-count": String(unread) }));
   return parts;
 }
 
