@@ -152,3 +152,15 @@ def test_no_file_holds_two_ideas(folder: str, suffixes: set[str]) -> None:
         and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_test_files_have_unique_names() -> None:
+    # pytest imports the test folders without packages ("rootdir" mode): two test files of the
+    # same name in two folders stop the whole collection.
+    seen: dict[str, Path] = {}
+    twice = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            twice.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen.setdefault(path.name, path)
+    assert twice == []
