@@ -19,6 +19,7 @@ SHARED_CSS = (
     "common/fields.css",
     "common/controls.css",
     "learner/tools.css",
+    "learner/exercise_bar.css",
     "learner/catalogue.css",
     "learner/workshop.css",
     "learner/reading.css",
