@@ -9,7 +9,7 @@ function lessonPicture(picture, screenId) {
   return h("div", { class: "bas-lesson-picture", role: "figure", "aria-labelledby": captionId },
     h("p", { class: "bas-help", id: captionId }, picture.caption || picture.title),
     h("div", { class: "bas-document" },
-      h("span", { class: "bas-specimen", "aria-hidden": "true" }, "SPECIMEN"),
+      h("span", { class: "bas-specimen", "aria-hidden": "true", "data-mark": "SPECIMEN" }),
       h("p", { class: "bas-document-fictif" }, "Document fictif — SPECIMEN"),
       h("p", { class: "bas-document-title" }, picture.title),
       h("dl", { class: "bas-document-lines" },

@@ -31,7 +31,7 @@ function disclosure(label, panel, name = null) {
 function documentCard(doc, id) {
   const lines = Object.entries(doc.lines || {});
   return h("div", { class: "bas-document", id },
-    h("span", { class: "bas-specimen", "aria-hidden": "true" }, "SPECIMEN"),
+    h("span", { class: "bas-specimen", "aria-hidden": "true", "data-mark": "SPECIMEN" }),
     h("p", { class: "bas-document-fictif" }, "Document fictif — SPECIMEN"),
     h("p", { class: "bas-document-title" }, doc.title),
     h("dl", { class: "bas-document-lines" }, lines.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])));
