@@ -1,6 +1,6 @@
 """A small phone (360×640): nothing scrolls sideways, inputs are readable, targets are big.
 
-In every state a learner meets (the same walk as the axe test, see ``visit_every_state``):
+In every state a learner meets (``visit_every_state``):
 
 - no horizontal scroll: neither the document (``scrollingElement.scrollWidth <= clientWidth``)
   nor any box that scrolls (Voilà scrolls ``#rendered_cells``), and no content sticking out of
@@ -19,16 +19,26 @@ In every state a learner meets (the same walk as the axe test, see ``visit_every
 - on arrival at each screen after the first, the form's first field is in view, under the bar
   (unless the screen's own words before it are longer than the screen: then its title is);
 - the page's font is the bundled Andika, whose zero is plain.
+
+The same walk runs axe-core (WCAG 2.0/2.1 A and AA, and best practices) in each state: no
+violation of impact "serious" or "critical" is allowed; the others are printed (``pytest -s``)
+for a person to judge. One walk for both: the walks are the slowest part of the tests. axe checks
+colour contrast only for what is on screen; Voilà scrolls an inner box, so the viewport is made
+as tall as the content for each run of axe (see ``axe_violations``, which puts it back). A
+low-contrast paragraph added at the bottom of the last screen checks that this works.
 """
 
 from __future__ import annotations
 
 import pytest
 from browser_support import (
+    BLOCKING_IMPACTS,
     SMALL_PHONE,
     Learner,
+    axe_violations,
     catalogue,
     covering_runs,
+    describe_violations,
     layout_problems,
     simulation_notice,
     visit_every_state,
@@ -40,6 +50,14 @@ pytestmark = pytest.mark.browser
 CATALOGUE = catalogue()
 RUNS = covering_runs(CATALOGUE)
 TEXT_200 = "html { font-size: 200% !important; }"
+
+LOW_CONTRAST_AT_THE_BOTTOM = """() => {
+  const p = document.createElement("p");
+  p.id = "axe-canary";
+  p.textContent = "Texte trop pâle pour vérifier axe";
+  p.setAttribute("style", "color: #c8c8c8 !important; background: #fff !important");
+  document.querySelector(".bas-screen form").append(p);
+}"""
 #: The exercise's bar: one line of 44 px buttons, at most 56 px high.
 BAR_MAX_PX = 56
 #: The bar sticks to the top once the page has scrolled past the reading tools above it.
@@ -157,10 +175,13 @@ def first_field_problems(page) -> list[str]:
 
 
 @pytest.mark.parametrize(("scenario_id", "persona_id"), RUNS, ids=[f"{s}-{p}" for s, p in RUNS])
-def test_small_phone_layout_in_every_state(open_page, workbook, scenario_id, persona_id):
+def test_every_state_on_a_small_phone_layout_and_axe(open_page, workbook, axe_path, scenario_id,
+                                                     persona_id):
     page = open_page(SMALL_PHONE)
     learner = Learner(page, CATALOGUE, scenario_id, persona_id)
     problems: dict[str, list[str]] = {}
+    blocking: dict[str, list] = {}
+    others: dict[str, list] = {}
 
     def check(state: str, arrival: bool) -> None:
         if state == "catalogue":
@@ -181,7 +202,23 @@ def test_small_phone_layout_in_every_state(open_page, workbook, scenario_id, per
             style.evaluate("node => node.remove()")
         if found:
             problems[state] = found
+        violations = axe_violations(page, axe_path)
+        if serious := [v for v in violations if v["impact"] in BLOCKING_IMPACTS]:
+            blocking[state] = serious
+        if minor := [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]:
+            others[state] = minor
 
     states = visit_every_state(page, workbook, learner, check)
+    print(f"\naxe on {scenario_id} with {persona_id}: {len(states)} states")
+    for state, violations in others.items():
+        print(f"{state} (not blocking):\n{describe_violations(violations)}")
     assert len(states) > len(learner.screens_seen)
+    assert {"recapitulatif", learner.run.current_id} <= set(states)
     assert not problems, "\n".join(f"{state}:\n  " + "\n  ".join(p) for state, p in problems.items())
+    assert not blocking, "serious or critical axe violations:\n" + "\n".join(
+        f"{state}:\n{describe_violations(v)}" for state, v in blocking.items())
+
+    # The check sees the bottom of a long page too.
+    page.evaluate(LOW_CONTRAST_AT_THE_BOTTOM)
+    canary = [v for v in axe_violations(page, axe_path) if v["id"] == "color-contrast"]
+    assert canary and any("#axe-canary" in n["target"] for n in canary[0]["nodes"])
