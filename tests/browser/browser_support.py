@@ -551,6 +551,14 @@ _RUN_AXE = """async (tags) => {
 SCROLLER = "#rendered_cells"
 
 
+_CONTENT_HEIGHT = """(sel) => Math.max(document.scrollingElement.scrollHeight,
+  (document.querySelector(sel) || document.body).scrollHeight)"""
+_FITS = """(sel) => { const s = document.querySelector(sel);
+  return !s || s.scrollHeight <= s.clientHeight + 1; }"""
+_OVERFLOW = """(sel) => { const s = document.querySelector(sel);
+  return s ? s.scrollHeight - s.clientHeight : 0; }"""
+
+
 def axe_violations(page: Page, axe_path: Path = AXE) -> list[dict[str, Any]]:
     """Run axe-core on the whole page (injected once per document); return its violations.
 
@@ -561,24 +569,25 @@ def axe_violations(page: Page, axe_path: Path = AXE) -> list[dict[str, Any]]:
         page.add_script_tag(path=str(axe_path))
     viewport = page.viewport_size
     grown = False
+    overflow_before = None
     # The content can still grow while the viewport grows (a message arriving): measure again.
+    # Some states overflow by the same amount whatever the height (a box sized on the viewport):
+    # growing again would not help, so the loop stops when the overflow no longer shrinks.
     for _ in range(5):
-        height = page.evaluate(
-            "(sel) => Math.max(document.scrollingElement.scrollHeight,"
-            " (document.querySelector(sel) || document.body).scrollHeight)", SCROLLER)
+        height = page.evaluate(_CONTENT_HEIGHT, SCROLLER)
         current = page.viewport_size
         if not viewport or not current or height <= current["height"] - 16:
             break
         page.set_viewport_size({"width": viewport["width"], "height": height + 16})
         grown = True
         try:
-            page.wait_for_function(
-                "(sel) => { const s = document.querySelector(sel);"
-                " return !s || s.scrollHeight <= s.clientHeight + 1; }", arg=SCROLLER,
-                timeout=5_000)
+            page.wait_for_function(_FITS, arg=SCROLLER, timeout=1_000)
             break
         except PlaywrightTimeoutError:
-            continue
+            overflow = page.evaluate(_OVERFLOW, SCROLLER)
+            if overflow_before is not None and overflow >= overflow_before:
+                break
+            overflow_before = overflow
     try:
         return page.evaluate(_RUN_AXE, AXE_TAGS)
     finally:

@@ -32,6 +32,10 @@ _CONFIG_DATA = re.compile(
     r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S)
 
 
+#: The hub's log line for one of :meth:`Hub.spawn`'s polls.
+_POLL = re.compile(r"302 GET /user/[^/ ]+/ -> ")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -118,8 +122,14 @@ class Hub:
         self.process = None
 
     def logs(self) -> str:
-        """Return the hub's log (the servers' output is in it), for a failing assertion."""
-        return self.log.read_text(errors="replace")[-6000:]
+        """Return the hub's log (the servers' output is in it), for a failing assertion.
+
+        The test's own polling (a 302 every half second) is left out: it would push the lines
+        that tell why a server did not start out of the excerpt.
+        """
+        lines = self.log.read_text(errors="replace").splitlines()
+        told = [line for line in lines if not _POLL.search(line)]
+        return "\n".join(told)[-12000:]
 
     # --- a facilitator in a browser --------------------------------------------------------
 
@@ -133,16 +143,28 @@ class Hub:
         assert reply.status_code == 302, (reply.status_code, reply.text[:300])
         return session
 
-    def spawn(self, session: requests.Session, user: str, timeout: float = 120) -> None:
-        """Start ``user``'s server; return once its own answer comes through the proxy."""
-        session.get(f"{self.url}/hub/spawn", timeout=30, allow_redirects=False)
+    def spawn(self, session: requests.Session, user: str, timeout: float = 180) -> None:
+        """Start ``user``'s server; return once its own answer comes through the proxy.
+
+        The spawn is asked again each minute: the hub ignores it while one is pending, and it
+        starts the server again if the first start failed.
+        """
         own = f"/user/{user}/{CONSOLE}"
+        asked: list[str] = []
         deadline = time.monotonic() + timeout
+        next_ask = time.monotonic()
         while time.monotonic() < deadline:
+            if time.monotonic() >= next_ask:
+                with contextlib.suppress(requests.RequestException):
+                    reply = session.get(f"{self.url}/hub/spawn", timeout=30,
+                                        allow_redirects=False)
+                    asked.append(f"{reply.status_code} {reply.headers.get('Location', '')}")
+                next_ask = time.monotonic() + 60
             with contextlib.suppress(requests.RequestException):
                 reply = requests.get(f"{self.url}/user/{user}/", timeout=10,
                                      allow_redirects=False)
                 if reply.headers.get("Location") == own:  # the server's, not the hub's
                     return
             time.sleep(0.5)
-        raise AssertionError(f"le serveur de {user} n'a pas démarré :\n{self.logs()}")
+        raise AssertionError(f"le serveur de {user} n'a pas démarré (demandes : {asked}) :\n"
+                             f"{self.logs()}")
