@@ -51,6 +51,8 @@ def _setup() -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
         "amount": "1 250,50", "radio": "un", "select": "deux", "checkboxes": ["un", "deux"],
         "yesno": "oui", "nir": nir(persona), "iban": iban(persona), "upload": doc.id,
         "consent": True, "code": "123456", "number": "12",
+        "message": "Bonjour Madame, Monsieur,\nJe vous envoie mon CV pour le poste de vendeur."
+                   "\nCordialement,\nKarim Benali",
         "address": {"street": persona.address.street, "postcode": persona.address.postcode,
                     "city": persona.address.city},
     }
