@@ -494,7 +494,7 @@ def test_the_polling_task_updates_the_board_within_a_second(store, make_console)
     async def scenario() -> list[str]:
         c._poll = True
         start(c)  # a workshop opened from a widget message, in the kernel's running loop
-        assert c._task is not None
+        assert c._polling.running
         store.join(c.workshop_id, "Marie")
         for _ in range(20):
             await asyncio.sleep(0.1)
@@ -502,7 +502,7 @@ def test_the_polling_task_updates_the_board_within_a_second(store, make_console)
                 break
         names = [t["pseudonym"] for t in c.board.tiles]
         send(c.panel, {"action": "leave"})
-        assert c._task is None
+        assert not c._polling.running
         return names
 
     # In a thread of its own: another test's event loop may be running in this one.

@@ -18,7 +18,6 @@ Every action catches its errors and shows a French message; nothing shows a trac
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Mapping
@@ -34,8 +33,8 @@ from bacasable.workshop.join_address import default_host
 from bacasable.workshop.readiness import WARMING_SETTING, PoolState, readiness_sentence
 from bacasable.workshop.room import RoomWatcher, room_changes, screen_choices
 from bacasable.workshop.room_attention import name_key
-from widgets.common.base import log
 from widgets.common.pin_gate import GatedApp, guarded
+from widgets.common.polling import Polling
 
 from .board import Board
 from .console_actions import ConsoleActions
@@ -95,8 +94,11 @@ class Console(ConsoleActions, GatedApp):
         **kwargs: Any,
     ) -> None:
         self._poll = poll
-        self._task: asyncio.Task | None = None
-        self._poll_failed = False
+        self._polling = Polling(self._follow_step, POLL_SECONDS,
+                                what="console: the room could not be read",
+                                on_failure=self._say_poll_failed,
+                                on_recovery=self._say_poll_works)
+        self._last_refresh = time.monotonic()
         self._shown: list[dict[str, Any]] | None = None
         self._host: str | None = None
         self._hosts: list[str] = []
@@ -252,46 +254,31 @@ class Console(ConsoleActions, GatedApp):
 
     # --- the polling task ---------------------------------------------------------------------
 
-    def _start_polling(self) -> bool:
-        if not self._poll:
-            return False
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop runs (tests): poll_once() by hand
-            return False
-        self._task = loop.create_task(self._poll_forever())
-        return True
+    def _start_polling(self) -> None:
+        self._last_refresh = time.monotonic()
+        if self._poll:
+            self._polling.start()
 
     def _stop_polling(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
+        self._polling.stop()
 
-    async def _poll_forever(self) -> None:
-        me = asyncio.current_task()
-        last = time.monotonic()
-        while self._task is me:
-            await asyncio.sleep(POLL_SECONDS)
-            if self._task is not me:
-                break
-            try:
-                if time.monotonic() - last >= REFRESH_SECONDS:
-                    last = time.monotonic()
-                    self.refresh()
-                else:
-                    self.poll_once()
-                    if self.panel is not None and self.panel.readiness.startswith("Prépar"):
-                        self.read_readiness()  # the count moves while the pages warm
-                if self._poll_failed and self.panel is not None:
-                    self._poll_failed = False
-                    if self.panel.error == MSG_POLL:
-                        self.panel.say()
-            except Exception:
-                if not self._poll_failed:
-                    log.exception("console: the room could not be read")
-                    self._poll_failed = True
-                    if self.panel is not None:
-                        self.panel.say(error=MSG_POLL)
+    def _follow_step(self) -> None:
+        """One look at the room: its changes, or everything again every REFRESH_SECONDS."""
+        if time.monotonic() - self._last_refresh >= REFRESH_SECONDS:
+            self._last_refresh = time.monotonic()
+            self.refresh()
+            return
+        self.poll_once()
+        if self.panel is not None and self.panel.readiness.startswith("Prépar"):
+            self.read_readiness()  # the count moves while the pages warm
+
+    def _say_poll_failed(self) -> None:
+        if self.panel is not None:
+            self.panel.say(error=MSG_POLL)
+
+    def _say_poll_works(self) -> None:
+        if self.panel is not None and self.panel.error == MSG_POLL:
+            self.panel.say()
 
     def close(self) -> None:
         """Stop following the room and close the widgets."""

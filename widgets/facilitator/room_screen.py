@@ -14,7 +14,6 @@ running event loop (tests), call :meth:`RoomScreen.poll_once`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +25,8 @@ from bacasable.store import Store
 from bacasable.workshop.join_address import default_host
 from bacasable.workshop.room import RoomWatcher
 from bacasable.workshop.wall import joined_sentence, wall_view
-from widgets.common.base import ActionWidget, log, module, stylesheet
+from widgets.common.base import ActionWidget, module, stylesheet
+from widgets.common.polling import Polling
 from widgets.facilitator.console_panel import grouped, join_card, spaced
 
 __all__ = ["MSG_NO_WORKSHOP", "POLL_SECONDS", "RoomScreen", "newest_open_workshop"]
@@ -85,7 +85,10 @@ class RoomScreen(ActionWidget):
         self._port = port
         self._environ = environ
         self._poll = poll
-        self._task: asyncio.Task | None = None
+        self._polling = Polling(self.poll_once, POLL_SECONDS,
+                                what="room screen: the room could not be read",
+                                on_failure=self._say_poll_failed,
+                                on_recovery=self._say_poll_works)
         self._seen: set[int] | None = None
         self._seq = 0
         self.watcher: RoomWatcher | None = None
@@ -122,9 +125,7 @@ class RoomScreen(ActionWidget):
 
     def stop(self) -> None:
         """Stop following the room."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
+        self._polling.stop()
         self.watcher = None
 
     def poll_once(self) -> bool:
@@ -151,28 +152,14 @@ class RoomScreen(ActionWidget):
         return True
 
     def _start(self) -> None:
-        if not self._poll:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop runs (tests): poll_once() by hand
-            return
-        self._task = loop.create_task(self._follow())
+        if self._poll:
+            self._polling.start()
 
-    async def _follow(self) -> None:
-        me = asyncio.current_task()
-        while self._task is me:
-            await asyncio.sleep(POLL_SECONDS)
-            if self._task is not me:
-                return
-            try:
-                self.poll_once()
-            except Exception:  # a busy or lost store: say it on the wall, try again
-                if not self.problem:
-                    log.exception("room screen: the room could not be read")
-                self.problem = MSG_POLL
-            else:
-                self.problem = ""
+    def _say_poll_failed(self) -> None:
+        self.problem = MSG_POLL  # a busy or lost store: said on the wall, tried again
+
+    def _say_poll_works(self) -> None:
+        self.problem = ""
 
     def close(self) -> None:
         """Stop following the room and close the widget."""
