@@ -1,8 +1,10 @@
 """The address learners open to join a workshop: this computer's host, the URL, its QR code.
 
 :func:`default_host` picks the host phones can reach on the workshop's Wi-Fi, :func:`validate_host`
-checks one typed by the facilitator; :func:`join_url` and :func:`qr_svg` give the learners'
-address and its QR code (drawn here, by segno: nothing is fetched from the network).
+checks one typed by the facilitator; :func:`workshop_host` and :func:`remember_host` keep the one
+the console shows for a workshop, so the room screen projects the same; :func:`join_url` and
+:func:`qr_svg` give the learners' address and its QR code (drawn here, by segno: nothing is
+fetched from the network).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from bacasable.store import StoreError
 
 from .network import hub_learner_url, is_loopback_host, lan_addresses, learner_url
 
-__all__ = ["default_host", "join_url", "qr_code", "qr_svg", "validate_host"]
+__all__ = ["default_host", "join_url", "qr_code", "qr_svg", "remember_host", "validate_host",
+           "workshop_host"]
 
 MSG_HOST = "Adresse non valide : tapez une adresse comme 192.168.1.20."
 
@@ -132,3 +135,30 @@ def default_host(environ: Mapping[str, str] | None = None) -> tuple[str, list[st
         with contextlib.suppress(StoreError):
             return validate_host(page_host), found
     return (found[0] if found else "127.0.0.1"), found
+
+
+def _host_setting(workshop_id: int) -> str:
+    return f"join_host.{int(workshop_id)}"
+
+
+def workshop_host(store: Any, workshop_id: int, environ: Mapping[str, str] | None = None,
+                  fallback: str | None = None) -> tuple[str, list[str]]:
+    """Return the host of ``workshop_id``'s join address, and every address found on the Wi-Fi.
+
+    The host the console showed for this workshop (found, or typed by the facilitator), kept
+    in the store by :func:`remember_host`; else ``fallback`` (the console's last one); else
+    :func:`default_host`'s. The console and the
+    projection page run in different kernels, opened from different addresses: without this,
+    the wall could show another address than the console's QR code.
+    """
+    host, found = default_host(environ)
+    with contextlib.suppress(StoreError):
+        kept = store.setting(_host_setting(workshop_id))
+        if kept:
+            return validate_host(kept), found
+    return fallback or host, found
+
+
+def remember_host(store: Any, workshop_id: int, host: str) -> None:
+    """Keep ``host`` as ``workshop_id``'s join address host (raises StoreError)."""
+    store.set_setting(_host_setting(workshop_id), validate_host(host))

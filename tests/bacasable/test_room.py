@@ -12,7 +12,14 @@ from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop import join_address, pin, pin_policy
 from bacasable.workshop.form import validate_workshop_form
-from bacasable.workshop.join_address import default_host, join_url, qr_svg, validate_host
+from bacasable.workshop.join_address import (
+    default_host,
+    join_url,
+    qr_svg,
+    remember_host,
+    validate_host,
+    workshop_host,
+)
 from bacasable.workshop.peer import PEER_VARIABLE, Peer, page_peer
 from bacasable.workshop.pin import PinLockedError
 from bacasable.workshop.pin_policy import check_facilitator_pin
@@ -277,6 +284,22 @@ def test_host_validation_and_default(monkeypatch):
     assert default_host({"SERVER_NAME": "10.0.0.5"})[0] == "10.0.0.5"
     monkeypatch.setattr(join_address, "lan_addresses", lambda: [])
     assert default_host({}) == ("127.0.0.1", [])
+
+
+def test_a_workshops_host_is_kept_for_the_other_pages(monkeypatch, tmp_path):
+    monkeypatch.setattr(join_address, "lan_addresses", lambda: ["192.168.1.20"])
+    with Store(f"sqlite:///{tmp_path / 'host.db'}") as store:
+        first = store.create_workshop("A", "Mairie", "2026-11-26", [])["id"]
+        second = store.create_workshop("B", "Mairie", "2026-11-26", [])["id"]
+        assert workshop_host(store, first, {}) == ("192.168.1.20", ["192.168.1.20"])
+        assert workshop_host(store, first, {}, fallback="10.0.0.9")[0] == "10.0.0.9"
+        remember_host(store, first, " 10.0.0.7 ")
+        assert workshop_host(store, first, {})[0] == "10.0.0.7"
+        assert workshop_host(store, second, {})[0] == "192.168.1.20"  # each workshop its own
+        with pytest.raises(StoreError, match="Adresse non valide"):
+            remember_host(store, second, "pas une adresse")
+        store.set_setting(f"join_host.{second}", "<script>")  # a broken value: the default
+        assert workshop_host(store, second, {})[0] == "192.168.1.20"
 
 
 def test_the_page_is_this_computers_when_its_connection_came_from_loopback():

@@ -8,6 +8,7 @@ import test_projector
 from widget_support import send
 
 from bacasable.run.events import RunEvent
+from bacasable.workshop.join_address import remember_host
 from bacasable.workshop.wall import MAX_NAMES, joined_sentence, wall_view
 from widgets.facilitator.room_screen import MSG_NO_WORKSHOP, RoomScreen
 
@@ -125,3 +126,12 @@ def test_many_names_and_sentences():
     assert joined_sentence(["Léa", "Ali"]) == "Léa et Ali ont rejoint l'atelier."
     assert joined_sentence(["a", "b", "c", "d"]) == "4 personnes ont rejoint l'atelier."
     assert joined_sentence([]) == ""
+
+
+def test_the_wall_shows_the_address_the_console_chose(store, make):
+    p = opened(make, store)
+    w = store.create_workshop("Atelier CAF", "Mairie", "2026-11-26", [SCENARIO])
+    remember_host(store, w["id"], "10.0.0.9")  # typed in the console, another kernel
+    send(p.panel, {"action": "room", "workshop": str(w["id"])})
+    assert p.room_screen.join["address"] == (
+        f"http://10.0.0.9:{p.config.port}/voila/render/atelier.ipynb")

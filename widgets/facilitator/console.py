@@ -29,7 +29,7 @@ from bacasable.common.config import BacasableConfig
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop.form import form_options
-from bacasable.workshop.join_address import default_host
+from bacasable.workshop.join_address import remember_host, workshop_host
 from bacasable.workshop.readiness import WARMING_SETTING, PoolState, readiness_sentence
 from bacasable.workshop.room import RoomWatcher, room_changes, screen_choices
 from bacasable.workshop.room_attention import name_key
@@ -166,8 +166,9 @@ class Console(ConsoleActions, GatedApp):
         )
         self.panel.form_errors = {}
         self.panel.confirm_close = False
-        if self._host is None:
-            self._host, self._hosts = default_host(self._environ)
+        self._host, self._hosts = workshop_host(self.store, workshop["id"], self._environ,
+                                                fallback=self._host)
+        remember_host(self.store, workshop["id"], self._host)  # the wall shows the same address
         self._update_join()
         self.watcher = RoomWatcher(self.store, workshop["id"], self.catalogue)
         self._shown = None

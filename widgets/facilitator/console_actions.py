@@ -17,7 +17,7 @@ from bacasable.common.slugs import slug
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store, StoreError
 from bacasable.workshop.form import validate_workshop_form
-from bacasable.workshop.join_address import validate_host
+from bacasable.workshop.join_address import remember_host, validate_host
 from bacasable.workshop.room import RoomWatcher
 from widgets.common.base import Action, log
 
@@ -156,6 +156,7 @@ class ConsoleActions:
     def _do_host(self, content: Action) -> None:
         assert self.panel is not None
         self._host = validate_host(content.get("host"))
+        remember_host(self.store, self._require_workshop(), self._host)
         self._update_join()
         self.panel.say(f"Le QR code donne maintenant l'adresse {self.panel.join['url']}")
 

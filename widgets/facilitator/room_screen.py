@@ -22,7 +22,7 @@ import traitlets
 
 from bacasable.scenario.loader import Catalogue
 from bacasable.store import Store
-from bacasable.workshop.join_address import default_host
+from bacasable.workshop.join_address import workshop_host
 from bacasable.workshop.room import RoomWatcher
 from bacasable.workshop.wall import joined_sentence, wall_view
 from widgets.common.base import ActionWidget, module, stylesheet
@@ -109,7 +109,7 @@ class RoomScreen(ActionWidget):
         self.stop()
         found = self.store.workshop(workshop_id)
         code = str(found["join_code"])
-        host, hosts = default_host(self._environ)
+        host, hosts = workshop_host(self.store, found["id"], self._environ)
         card = join_card(host, hosts, self._port, code)
         self.workshop = {"id": found["id"], "title": found["title"],
                          "code": grouped(code),
