@@ -22,6 +22,8 @@ __all__ = [
     "exercise_name",
     "option_label",
     "hint_label",
+    "PERSONA_HINT_TEXTS",
+    "persona_hint_label",
     "body_label",
 ]
 
@@ -93,6 +95,25 @@ def option_label(number: int) -> str:
 def hint_label(number: int, new: bool = False) -> str:
     """Return the form's name of hint ``number`` (from 1); ``new``: not written yet."""
     return f"Indice {number}" + (" (nouvel indice)" if new else "")
+
+
+#: The folded part of a field's hints for one persona (``hints_by_persona``); ``{name}``: its
+#: first name, ``{number}``: a hint's number (from 1).
+PERSONA_HINT_TEXTS: dict[str, str] = {
+    "title": "Indices pour {name} (si elle ou il a besoin d'autres indices)",
+    "common": "{name} voit les indices communs, écrits plus haut.",
+    "own": "{name} voit ces indices à la place des indices communs. Videz une case pour "
+           "retirer un indice.",
+    "add": "Écrire des indices pour {name}",
+    "remove_all": "Supprimer les indices de {name}",
+    "remove_one": "Retirer l'indice {number} pour {name}",
+    "playing": "Personnage joué dans l'aperçu : {name}.",
+}
+
+
+def persona_hint_label(number: int, name: str, new: bool = False) -> str:
+    """Return the form's name of hint ``number`` (from 1) of the persona called ``name``."""
+    return f"Indice {number} pour {name}" + (" (nouvel indice)" if new else "")
 
 
 def body_label(number: int) -> str:

@@ -52,6 +52,12 @@ from .form_labels import (
     hint_label,
     option_label,
 )
+from .persona_hints_edit import (
+    KEY,
+    drop_persona_hint,
+    persona_hint_items,
+    persona_hints_map,
+)
 
 __all__ = [
     "OPTIONAL_TEXTS",
@@ -132,6 +138,11 @@ class ScenarioDocument:
         if not path:
             raise ScenarioFileError("Aucun texte choisi.")
         value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+        own = len(path) == 7 and path[2] == "fields" and path[4] == KEY  # a persona's hint
+        if own and value:
+            field = self.tree["screens"][path[1]]["fields"][path[3]]
+            if isinstance(field, CommentedMap):
+                persona_hints_map(field)  # written right after the common hints
         node: Any = self.tree
         for depth, key in enumerate(path[:-1]):
             try:
@@ -153,6 +164,9 @@ class ScenarioDocument:
                 return
             if not 0 <= last < len(node):
                 raise ScenarioFileError(f"Ce texte n'existe pas : {_describe(path)}.")
+            if value == "" and own:  # no hint left: the persona gets the common hints again
+                drop_persona_hint(self.tree["screens"][path[1]]["fields"][path[3]], path[5], last)
+                return
             if value == "" and path[-2:-1] == ("hints",):
                 del node[last]
                 return
@@ -316,13 +330,16 @@ def _refusal(findings: list[Finding]) -> str:
 
 
 def editable_texts(doc: ScenarioDocument, screen_index: int,
-                   titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+                   titles: Mapping[str, str] | None = None,
+                   first_names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Return the texts of one screen for the form, in reading order.
 
     Each item has ``path`` (a list for :meth:`ScenarioDocument.set_text`), ``label`` (in
     plain French, never a key of the file: :mod:`bacasable.authoring.form_labels`), ``value``,
     ``group`` (``"screen"`` or the field's id), ``group_label`` and ``multiline``. ``titles``
-    (scenario id → title) names the exercises a diagnostic advises.
+    (scenario id → title) names the exercises a diagnostic advises. A field's common hints are
+    followed by each persona's own (:func:`~.persona_hints_edit.persona_hint_items`: they
+    have ``persona``), named with ``first_names`` (persona id → first name).
     """
     screens = doc.tree.get("screens") or []
     if not 0 <= screen_index < len(screens) or "flow" in screens[screen_index]:
@@ -359,6 +376,8 @@ def editable_texts(doc: ScenarioDocument, screen_index: int,
         hints = field.get("hints") or []
         for j in range(min(len(hints) + 1, 4)):
             add((*fbase, "hints", j), hint_label(j + 1, new=j == len(hints)), fid, flabel, True)
+        out += [{**item, "group": fid, "group_label": flabel}
+                for item in persona_hint_items(doc, fbase, field, first_names)]
         for key, label in WALKTHROUGH_LABELS.items():
             add((*fbase, "walkthrough", key), label, fid, flabel, True)
     for path, label, group, glabel in diagnostic_texts_to_edit(doc.tree, screen, titles):

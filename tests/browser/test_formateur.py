@@ -1,11 +1,15 @@
 """The trainer's editor in a real browser: edit a hint, save, and a learner sees the new hint.
 
+Karim's own hint (``hints_by_persona``) too: France Travail's registration is a shipped exercise,
+saved in the trainers' folder (here the copy's, first of ``scenario_dirs``).
+
 The server works on a COPY of the scenario (``scenario_dirs`` pointing at a temporary folder,
 which overrides the built-in scenario of the same id): the repository's files are never changed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +28,7 @@ from browser_support import (
     layout_problems,
 )
 from playwright.sync_api import expect
+from ruamel.yaml import YAML
 
 from bacasable.common.config import BUILTIN_SCENARIOS, BacasableConfig
 from bacasable.server.serve import start_server
@@ -39,6 +44,9 @@ PIN = "739184"
 NEW_HINT = "Regardez dans la fiche de votre personnage si la CAF lui verse une aide."
 LAPTOP = {"width": 1366, "height": 900}
 SMALL_LAPTOP = {"width": 1366, "height": 768}
+PERSONA_HINTS_SCENARIO = "france-travail-inscription"  # shipped: saved in the trainers' folder
+KARIM_HINT = "Karim a 34 ans. Il cherche un emploi de cariste."
+SHOTS = Path(os.environ.get("BACASABLE_SHOTS") or "/tmp/bacasable-editor")
 
 
 class EditorWorkbook(Workbook):
@@ -76,8 +84,8 @@ def server(tmp_path, copied):
         workbook.stop()
 
 
-def open_editor(server, open_page, viewport):
-    """Choose the PIN, open the trainer's page, pass its gate and open the scenario."""
+def open_editor(server, open_page, viewport, scenario: str = SCENARIO):
+    """Choose the PIN, open the trainer's page, pass its gate and open ``scenario``."""
     store = Store(server.config.db_url)
     try:
         set_facilitator_pin(store, PIN)
@@ -93,7 +101,7 @@ def open_editor(server, open_page, viewport):
     pin.press("Enter")
     choice = page.get_by_label("Scénario", exact=True)
     expect(choice).to_be_visible(timeout=STEP_TIMEOUT_MS)
-    choice.select_option(SCENARIO)
+    choice.select_option(scenario)
     page.get_by_role("button", name="Ouvrir", exact=True).click()
     return page
 
@@ -250,3 +258,78 @@ def test_the_preview_stays_beside_the_form_and_shows_the_hint_edited(server, ope
     expect(page.locator('textarea[name="screens.0.fields.0.hints.2"]')).to_be_focused()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+
+
+def test_karims_own_hint_is_edited_saved_then_seen_by_karim(server, copied, open_page):
+    shipped = (BUILTIN_SCENARIOS / f"{PERSONA_HINTS_SCENARIO}.yaml").read_bytes()
+    page = open_editor(server, open_page, SMALL_LAPTOP, scenario=PERSONA_HINTS_SCENARIO)
+    part = page.locator("details", has=page.get_by_text(
+        "Indices pour Karim (si elle ou il a besoin d'autres indices)", exact=True)).first
+    summary = part.locator("summary")
+    expect(summary).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    hint = page.get_by_label("Indice 1 pour Karim", exact=True).first
+    expect(hint).to_be_hidden()  # folded until opened
+    summary.focus()
+    page.keyboard.press("Enter")  # the keyboard opens it
+    expect(hint).to_be_visible()
+    expect(hint).to_have_value("Lisez toutes les phrases de la liste avant de choisir.")
+    expect(part.get_by_role("button", name="Retirer l'indice 1 pour Karim", exact=True)).to_be_visible()
+    # With the keyboard: Karim's hints taken away, then given back from the common ones.
+    part.get_by_role("button", name="Supprimer les indices de Karim", exact=True).focus()
+    page.keyboard.press("Enter")
+    add = part.get_by_role("button", name="Écrire des indices pour Karim", exact=True)
+    expect(add).to_be_focused(timeout=STEP_TIMEOUT_MS)
+    expect(hint).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(hint).to_be_focused(timeout=STEP_TIMEOUT_MS)  # the first box of the copy
+    expect(part.get_by_label("Indice 2 pour Karim", exact=True)).to_have_value(
+        "Relisez l'histoire de {first_name} sur sa fiche.")
+
+    hint.fill(KARIM_HINT)
+    hint.press("Tab")  # leaving the text sends it
+    expect(page.get_by_text("Des modifications ne sont pas encore enregistrées.")).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    shown = page.locator('.bas-editor-preview [data-field="situation"] [id$="-hint"]')
+    hint.focus()  # the preview plays Karim and shows his hint
+    expect(shown).to_contain_text(KARIM_HINT, timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".bas-editor-preview")).to_contain_text(
+        "Personnage joué dans l'aperçu : Karim.")
+    expect(part).to_have_attribute("open", "")  # still open after the redraws
+    expect(shown).to_have_class(re.compile("bas-editor-target"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    summary.evaluate("node => node.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / "indices-karim-1366.png"))
+    spot = shown.bounding_box()  # the preview scrolled to Karim's hint
+    assert spot and 0 <= spot["y"] and spot["y"] + spot["height"] <= SMALL_LAPTOP["height"], spot
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+    page.set_viewport_size(SMALL_PHONE)
+    hint.blur()
+    hint.focus()
+    expect(shown).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    problems = [p for p in layout_problems(page) if "target" not in p]
+    assert not problems, problems
+    page.screenshot(path=str(SHOTS / "indices-karim-360.png"))
+    summary.evaluate("node => node.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / "indices-karim-360-titre.png"))
+    page.set_viewport_size(SMALL_LAPTOP)
+
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Modifications enregistrées dans votre dossier", exact=False)
+           ).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    saved = YAML(typ="safe").load((copied / f"{PERSONA_HINTS_SCENARIO}.yaml").read_text(encoding="utf-8"))
+    field = saved["screens"][0]["fields"][0]
+    assert field["hints_by_persona"]["karim"][0] == KARIM_HINT
+    assert KARIM_HINT not in field["hints"] + field["hints_by_persona"]["lucas"]
+    assert (BUILTIN_SCENARIOS / f"{PERSONA_HINTS_SCENARIO}.yaml").read_bytes() == shipped
+
+    learner = open_page()
+    learner.goto(server.url(scenario=PERSONA_HINTS_SCENARIO, persona="karim"), wait_until="domcontentloaded",
+                 timeout=PAGE_TIMEOUT_MS)
+    refuse = learner.get_by_role("button", name="Tout refuser", exact=True)
+    expect(refuse).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    refuse.click()
+    learner.get_by_role("button", name="J'ai besoin d'aide", exact=True).first.click()
+    expect(learner.get_by_text(KARIM_HINT)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    assert (BUILTIN_SCENARIOS / f"{PERSONA_HINTS_SCENARIO}.yaml").read_bytes() == shipped

@@ -6,7 +6,9 @@ that screen's texts (title, introduction, labels, help, hints, error messages, w
 notes) in a form; the :class:`~widgets.common.screen.ScreenView` beside it (inside the panel:
 a sticky column on a laptop, right after the text being edited on a phone) shows the screen as
 learners see it, drawn again after each edit. A hint's text box, once focused, shows that hint
-in the preview. Fields and screens can also be added, moved up or down and
+in the preview. Under a field's common hints, a folded part a persona of the scenario shows its
+own hints (``hints_by_persona``: :mod:`.editor_persona_hints`); one of them, focused, is shown
+in the preview played by that persona. Fields and screens can also be added, moved up or down and
 removed (a removal asks for confirmation first); each change is checked at once and its findings
 listed. Saving goes through :class:`bacasable.authoring.scenario_edit.ScenarioDocument`: the file
 keeps
@@ -22,6 +24,8 @@ from typing import Any
 import ipywidgets
 
 from bacasable.authoring.files import target_folder
+from bacasable.authoring.form_labels import PERSONA_HINT_TEXTS
+from bacasable.authoring.persona_hints_edit import persona_hint_parts
 from bacasable.authoring.scenario_edit import ScenarioDocument, ScenarioFileError, editable_texts
 from bacasable.authoring.scenario_structure import field_list
 from bacasable.common.config import BUILTIN_SCENARIOS
@@ -34,6 +38,7 @@ from widgets.common.pin_gate import GatedApp, guarded
 from widgets.common.screen import ScreenView
 
 from .editor_panel import EditorPanel
+from .editor_persona_hints import PersonaHintEditing
 from .editor_structure import StructureEditing
 
 MSG_CHOOSE = "Choisissez un scénario."
@@ -47,7 +52,7 @@ MSG_VARIANT = "Variante enregistrée : {name}. Elle apparaît dans la liste des 
 MSG_VALID = "Aucun problème trouvé."
 MSG_NOT_EDITABLE = "Ce texte ne se modifie pas ici."
 
-class Editor(StructureEditing, GatedApp):
+class Editor(StructureEditing, PersonaHintEditing, GatedApp):
     """The trainer's page: the PIN gate, then the editor and the live preview.
 
     Attributes
@@ -118,6 +123,8 @@ class Editor(StructureEditing, GatedApp):
         elif action in ("add_field", "remove_field", "move_field",
                         "add_screen", "remove_screen", "move_screen"):
             self.structure(action, content)
+        elif action in ("persona_hints_start", "persona_hints_remove"):
+            self.persona_hints(action, content)
         elif action == "confirm":
             self.confirm()
         elif action == "cancel":
@@ -151,7 +158,8 @@ class Editor(StructureEditing, GatedApp):
         flows = {} if self.catalogue is None else self.catalogue.flows
         self.panel.screens = [_screen_item(i, s, flows) for i, s in enumerate(screens)]
         self.panel.screen = index
-        self.panel.items = editable_texts(self.doc, index, self._titles())
+        self.panel.items = editable_texts(self.doc, index, self._titles(), self.first_names())
+        self.panel.persona_parts = persona_hint_parts(self.doc, index, self.first_names())
         self.panel.fields = field_list(self.doc, index)
         self.panel.changed = self.doc.changed
         self.refresh_preview()
@@ -181,12 +189,15 @@ class Editor(StructureEditing, GatedApp):
         assert self.panel is not None and self.doc is not None
         if list(path) not in [item["path"] for item in self.panel.items]:
             return
-        if len(path) != 6 or path[2] != "fields" or path[4] not in ("hints", "errors"):
+        own = len(path) == 7 and path[4] == "hints_by_persona"  # a persona's own hint
+        if not own and (len(path) != 6 or path[4] not in ("hints", "errors")):
             return
         field = self.doc.tree["screens"][path[1]]["fields"][path[3]]
         if not self.doc.get_text(tuple(path)).strip():
             return  # a new hint, an empty message: nothing to show yet
-        if path[4] == "hints" and isinstance(path[5], int):
+        if own and isinstance(path[6], int):
+            self._show_hint(str(field.get("id")), path[6] + 1, persona=str(path[5]))
+        elif path[4] == "hints" and isinstance(path[5], int):
             self._show_hint(str(field.get("id")), path[5] + 1)
         elif path[4] == "errors":
             self._show_error(str(field.get("id")), str(path[5]))
@@ -209,12 +220,13 @@ class Editor(StructureEditing, GatedApp):
         return {} if self.catalogue is None else {
             sid: s.title for sid, s in self.catalogue.scenarios.items()}
 
-    def refresh_preview(self, common_hints_of: str | None = None, draw: bool = True) -> bool:
+    def refresh_preview(self, common_hints_of: str | None = None, draw: bool = True,
+                        persona: str | None = None) -> bool:
         """Draw the edited screen as learners see it (unless the edit broke the scenario).
 
         ``common_hints_of``: a field whose common hints are to be shown; the preview then plays
-        a persona without hints of its own for it (``hints_by_persona``). Returns whether a
-        new run is ready.
+        a persona without hints of its own for it (``hints_by_persona``). ``persona``: the
+        persona to play (its own hints are being edited). Returns whether a new run is ready.
         """
         assert self.panel is not None and self.doc is not None and self.preview is not None
         scenario = self.doc.scenario()
@@ -228,10 +240,13 @@ class Editor(StructureEditing, GatedApp):
             spec = next((f for f in screen.fields if f.id == common_hints_of), None)
             own = set(getattr(spec, "hints_by_persona", None) or {})
             ids.sort(key=lambda p: p in own)  # stable: the scenario's order otherwise
+        if persona in ids:
+            ids.sort(key=lambda p: p != persona)
         if not ids:
             self.panel.say(error=MSG_NO_PERSONA)
             return False
         run = self._run = runner_for(scenario, self.catalogue.personas[ids[0]], seed=0)
+        self.panel.playing = PERSONA_HINT_TEXTS["playing"].format(name=run.persona.first_name)
         if screen.id != run.current_id:
             run.go_to(screen.id)
         if draw:
@@ -246,9 +261,13 @@ class Editor(StructureEditing, GatedApp):
         view["ui"] = {"seq": self._seq, "run": self._seq, "preview": True}
         self.preview.view = view
 
-    def _show_hint(self, field_id: str, level: int = 1) -> None:
-        """Show common hint number ``level`` of ``field_id`` in the preview, from a new run."""
-        if self.doc is None or not self.refresh_preview(common_hints_of=field_id, draw=False):
+    def _show_hint(self, field_id: str, level: int = 1, persona: str | None = None) -> None:
+        """Show hint number ``level`` of ``field_id`` in the preview, from a new run.
+
+        A common hint, played by a persona without hints of its own; else ``persona``'s own.
+        """
+        common = None if persona else field_id
+        if self.doc is None or not self.refresh_preview(common, draw=False, persona=persona):
             return
         assert self._run is not None
         for _ in range(level):

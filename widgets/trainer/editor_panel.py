@@ -26,6 +26,9 @@ class EditorPanel(MessagePanel):
         The index of the screen edited.
     items : list of dict
         The texts of that screen (:func:`bacasable.authoring.scenario_edit.editable_texts`).
+    persona_parts : list of dict
+        A folded part a field and a persona of the scenario: that persona's own hints
+        (:func:`bacasable.authoring.persona_hints_edit.persona_hint_parts`).
     fields : list of dict
         Its fields (:func:`bacasable.authoring.scenario_structure.field_list`).
     kinds : list of dict
@@ -36,6 +39,8 @@ class EditorPanel(MessagePanel):
         The last check: ``line``, ``message``, ``severity``, ``fix``.
     changed : bool
         There are edits not saved.
+    playing : str
+        Which persona the preview plays, in French (its own hints are shown).
     preview : ScreenView or None
         The screen as learners see it, drawn by this panel's view: a sticky column beside the
         form on a wide screen, right after the text being edited on a narrow one.
@@ -49,10 +54,12 @@ class EditorPanel(MessagePanel):
     ``validate``, ``save``, ``variant`` (``id``); structure: ``add_field`` (``kind``,
     ``label``), ``remove_field`` (``index``), ``move_field`` (``index``, ``delta``),
     ``add_screen`` (``title``), ``remove_screen``, ``move_screen`` (``delta``), then
-    ``confirm`` or ``cancel`` for a removal.
+    ``confirm`` or ``cancel`` for a removal; a persona's hints: ``persona_hints_start``,
+    ``persona_hints_remove`` (``index``: the field's, ``persona``).
     """
 
-    _esm = module("trainer/editor_preview.js", "trainer/editor.js")
+    _esm = module("trainer/editor_preview.js", "trainer/editor_persona_hints.js",
+                  "trainer/editor.js")
     _css = EDITOR_CSS
 
     choices = traitlets.List().tag(sync=True)
@@ -60,6 +67,7 @@ class EditorPanel(MessagePanel):
     screens = traitlets.List().tag(sync=True)
     screen = traitlets.Int(0).tag(sync=True)
     items = traitlets.List().tag(sync=True)
+    persona_parts = traitlets.List().tag(sync=True)
     fields = traitlets.List().tag(sync=True)
     kinds = traitlets.List(
         [{"value": k, "label": v} for k, v in FIELD_KIND_NAMES.items()]
@@ -67,4 +75,5 @@ class EditorPanel(MessagePanel):
     confirm = traitlets.Dict().tag(sync=True)
     findings = traitlets.List().tag(sync=True)
     changed = traitlets.Bool(False).tag(sync=True)
+    playing = traitlets.Unicode("").tag(sync=True)
     preview = anywidget.WidgetTrait().tag(sync=True)

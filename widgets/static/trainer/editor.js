@@ -3,6 +3,8 @@
 // editor_preview.js) is then drawn again. A text box that gets the focus brings its field (and
 // its hint, shown) into the preview's view, outlined. Findings of the check are listed with
 // their line numbers.
+// Under each field's common hints, a folded part a persona: its own hints
+// (editor_persona_hints.js).
 // Structure: fields and screens are added, moved up or down and removed with buttons whose
 // accessible names say what they do ("Monter le champ « Nom »"); a removal asks first.
 
@@ -21,6 +23,7 @@ export default {
     el.append(root);
     const send = (m) => model.send(m);
     const pane = previewPane(model, host, id);
+    const personas = personaHints(model, id);
     const layout = h("div", { class: "bas-editor-layout" });
     let editing = null; // the id of the text box last focused
     let restoring = false; // draw() gives the focus back: nothing to send
@@ -54,7 +57,8 @@ export default {
       editing = box.id;
       pane.follow(layout, box, { group: box.dataset.group, path });
       // A hint or an error message is shown in the preview first (the kernel draws it).
-      if (!restoring && ["hints", "errors"].includes(path[path.length - 2])) send({ action: "focus", path });
+      const hint = ["hints", "errors"].includes(path[path.length - 2]) || path[path.length - 3] === "hints_by_persona";
+      if (!restoring && hint) send({ action: "focus", path });
     });
 
     const messages = () => {
@@ -153,20 +157,30 @@ export default {
           h("div", { class: "bas-actions" }, h("button", { type: "submit", class: "bas-button bas-button--secondary", "data-action": "add_field" }, "Ajouter le champ"))));
     };
 
+    const textBox = (item, i) => {
+      const inputId = `${id}-t${i}`;
+      const attrs = { id: inputId, class: "bas-input", name: item.path.join("."), "data-path": JSON.stringify(item.path), "data-group": item.group,
+        onchange: (e) => send({ action: "set", path: item.path, value: e.target.value }) };
+      const input = item.multiline ? h("textarea", { ...attrs, rows: 2 }) : h("input", { ...attrs, type: "text" });
+      input.value = item.value || "";
+      return h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: inputId }, item.label), input);
+    };
+
     const texts = () => {
       const groups = [];
       let current = null;
-      (model.get("items") || []).forEach((item, i) => {
+      const items = model.get("items") || [];
+      const commonHint = (item) => item && !item.persona && item.path[item.path.length - 2] === "hints";
+      items.forEach((item, i) => {
         if (!current || current.group !== item.group) {
           current = { group: item.group, node: h("fieldset", { class: "bas-editor-group" }, h("legend", {}, item.group_label)) };
           groups.push(current);
         }
-        const inputId = `${id}-t${i}`;
-        const attrs = { id: inputId, class: "bas-input", name: item.path.join("."), "data-path": JSON.stringify(item.path), "data-group": item.group,
-          onchange: (e) => send({ action: "set", path: item.path, value: e.target.value }) };
-        const input = item.multiline ? h("textarea", { ...attrs, rows: 2 }) : h("input", { ...attrs, type: "text" });
-        input.value = item.value || "";
-        current.node.append(h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: inputId }, item.label), input));
+        if (item.persona) return; // drawn in its persona's part
+        current.node.append(textBox(item, i));
+        // The last common hint of a field: each persona's part follows.
+        const later = items.slice(i + 1).find((n) => !n.persona);
+        if (commonHint(item) && !(commonHint(later) && later.group === item.group)) current.node.append(...personas.parts(item.group, textBox));
       });
       return h("div", { class: "bas-editor-texts" }, groups.map((g) => g.node));
     };
@@ -202,6 +216,7 @@ export default {
       const fresh = Boolean((model.get("confirm") || {}).question && asked.fresh);
       asked.fresh = false;
       let again = fresh ? root.querySelector(`#${id}-confirm-no`) : focused ? root.querySelector(`#${CSS.escape(focused)}`) : null;
+      if (!fresh && !again) again = personas.focusAfter(root); // a persona's part changed
       if (again && again.disabled) {
         // "Monter" is disabled once at the top: keep the focus on the same item's "Descendre".
         const other = again.id.replace(/-(f|s)(up|down)/, (_, k, d) => `-${k}${d === "up" ? "down" : "up"}`);
@@ -213,7 +228,7 @@ export default {
     };
 
     draw();
-    for (const name of ["choices", "scenario", "screens", "screen", "items", "fields", "kinds", "confirm", "findings", "changed", "error", "status"]) {
+    for (const name of ["choices", "scenario", "screens", "screen", "items", "persona_parts", "fields", "kinds", "confirm", "findings", "changed", "error", "status"]) {
       model.on(`change:${name}`, draw);
     }
     return () => pane.wide.removeEventListener("change", onWidth);

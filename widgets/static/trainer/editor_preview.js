@@ -21,7 +21,7 @@ function previewSpot(screen, item) {
   if (path[0] === "screens" && path[2] === "fields") {
     const field = screen.querySelector(`[data-field="${CSS.escape(String(item.group))}"]`);
     if (!field) return { area: null, detail: null };
-    const which = { hints: '[id$="-hint"]', help: ".bas-help", statement: ".bas-statement", errors: ".bas-error-text" }[path[4]];
+    const which = { hints: '[id$="-hint"]', hints_by_persona: '[id$="-hint"]', help: ".bas-help", statement: ".bas-statement", errors: ".bas-error-text" }[path[4]];
     const detail = which ? field.querySelector(which) : null;
     return { area: field, detail: detail && detail.textContent.trim() ? detail : null };
   }
@@ -60,7 +60,10 @@ function previewPane(model, host, uid) {
   const node = h("div", { class: "bas-editor-preview", role: "group", "aria-labelledby": `${uid}-preview-h` },
     h("h2", { id: `${uid}-preview-h`, class: "bas-subtitle bas-editor-preview-title" }, "Aperçu de l'écran"),
     h("p", { class: "bas-help" }, "Tel que les apprenants le voient. Le champ modifié est encadré."),
+    h("p", { class: "bas-help bas-editor-playing" }, model.get("playing") || ""),
     screenBox);
+  // Which persona is played: the hints shown are its own (hints_by_persona) if it has some.
+  model.on("change:playing", () => { node.querySelector(".bas-editor-playing").textContent = model.get("playing") || ""; });
   let item = null; // the text being edited: { group, path }
   let shown = null;
   const mount = async (ref) => {
