@@ -105,7 +105,7 @@ function simulationNotice(view, root) {
   const more = h("button", {
     type: "button", class: "bas-button bas-button--secondary bas-notice-more",
     "aria-expanded": "false", "aria-controls": panelId,
-  }, "En savoir plus");
+  }, h("span", { class: "bas-notice-more-text" }, "En savoir plus"));
   more.addEventListener("click", () => {
     const open = more.getAttribute("aria-expanded") !== "true";
     more.setAttribute("aria-expanded", String(open));
