@@ -184,6 +184,13 @@ def test_only_the_learner_notebook_is_preheated(server):
         assert f"Kernel pool of {other}" not in log
 
 
+def test_the_catalogue_is_cached_before_the_first_kernel_starts(server):
+    # A kernel that finds no cache reads the scenario files in a child process (0.7 CPU-s).
+    [cache] = (server.log.parent / "data" / "cache").glob("catalogue-*.pickle")
+    first_kernel = min(k.create_time() for k in server.kernel_processes())
+    assert cache.stat().st_mtime <= first_kernel
+
+
 def test_denylist_pattern_spares_only_the_learner_notebook(tmp_path):
     # Voilà's VoilaKernelManager._notebook_filter: re.match(pattern, str(path)), called on the
     # absolute paths found by rglob("*.ipynb") (the fixture server checks the real thing).
