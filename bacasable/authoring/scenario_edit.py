@@ -140,7 +140,10 @@ class ScenarioDocument:
         value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
         own = len(path) == 7 and path[2] == "fields" and path[4] == KEY  # a persona's hint
         if own and value:
-            field = self.tree["screens"][path[1]]["fields"][path[3]]
+            try:
+                field = self.tree["screens"][path[1]]["fields"][path[3]]
+            except (KeyError, IndexError, TypeError):
+                field = None  # no such field: the walk below says so in French
             if isinstance(field, CommentedMap):
                 persona_hints_map(field)  # written right after the common hints
         node: Any = self.tree

@@ -143,6 +143,11 @@ def test_an_unknown_persona_or_field_is_refused(copy):
         start_persona_hints(doc, 2, 1, "nadia")
     with pytest.raises(ScenarioFileError, match="Ce champ n'existe pas"):
         start_persona_hints(doc, 0, 99, "karim")
+    # A persona's hint on a screen or a field that does not exist: a French refusal.
+    for bad in (("screens", 99, "fields", 0), ("screens", 0, "fields", 99),
+                ("screens", "x", "fields", 0)):
+        with pytest.raises(ScenarioFileError, match="n'existe pas"):
+            doc.set_text((*bad, "hints_by_persona", "karim", 0), "Un indice.")
     assert not doc.changed
 
 
