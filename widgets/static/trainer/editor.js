@@ -159,10 +159,18 @@ export default {
 
     const textBox = (item, i) => {
       const inputId = `${id}-t${i}`;
+      // Sent when it is left (once), or when a redraw took its place before that (draw keeps it).
+      const commit = (e) => {
+        const box = e.target;
+        if (box.value === box.dataset.sent) return;
+        box.dataset.sent = box.value;
+        send({ action: "set", path: item.path, value: box.value });
+      };
       const attrs = { id: inputId, class: "bas-input", name: item.path.join("."), "data-path": JSON.stringify(item.path), "data-group": item.group,
-        onchange: (e) => send({ action: "set", path: item.path, value: e.target.value }) };
+        onchange: commit, onblur: commit };
       const input = item.multiline ? h("textarea", { ...attrs, rows: 2 }) : h("input", { ...attrs, type: "text" });
       input.value = item.value || "";
+      input.dataset.sent = input.value;
       return h("div", { class: "bas-field" }, h("label", { class: "bas-label", for: inputId }, item.label), input);
     };
 
@@ -201,6 +209,10 @@ export default {
     const draw = () => {
       const active = document.activeElement;
       const focused = active && root.contains(active) ? active.id : null;
+      // A text being typed when the kernel's answer to an earlier action arrives: kept as typed,
+      // caret included, in the box of the same text (its index, so its id, may have moved).
+      const typing = focused && active.dataset.path ? { path: active.dataset.path, value: active.value,
+        dirty: active.value !== active.dataset.sent, start: active.selectionStart, end: active.selectionEnd } : null;
       const parts = [h("h1", { id: `${id}-h1`, class: "bas-title" }, "Adapter un scénario"), messages(), choose()];
       if (model.get("scenario")) {
         const form = [screens(), confirmBox(), screenTools(), fieldTools(), texts(), findings(), actions()];
@@ -215,7 +227,8 @@ export default {
       // A new question takes the focus to its safe answer; afterwards the focus stays put.
       const fresh = Boolean((model.get("confirm") || {}).question && asked.fresh);
       asked.fresh = false;
-      let again = fresh ? root.querySelector(`#${id}-confirm-no`) : focused ? root.querySelector(`#${CSS.escape(focused)}`) : null;
+      const sameText = typing && [...root.querySelectorAll("[data-path]")].find((n) => n.dataset.path === typing.path);
+      let again = fresh ? root.querySelector(`#${id}-confirm-no`) : sameText || (focused ? root.querySelector(`#${CSS.escape(focused)}`) : null);
       if (!fresh && !again) again = personas.focusAfter(root); // a persona's part changed
       if (again && again.disabled) {
         // "Monter" is disabled once at the top: keep the focus on the same item's "Descendre".
@@ -225,6 +238,10 @@ export default {
       restoring = true;
       if (again && !again.disabled) again.focus();
       restoring = false;
+      if (again && again === sameText) {
+        if (typing.dirty) again.value = typing.value;
+        if (again.value === typing.value) again.setSelectionRange(typing.start, typing.end);
+      }
     };
 
     draw();
