@@ -38,8 +38,11 @@ def _kind(proc: psutil.Process, root: int) -> str:
     if proc.pid == root:
         return "server"
     with contextlib.suppress(psutil.Error):
-        if "ipykernel_launcher" in " ".join(proc.cmdline()):
+        command = " ".join(proc.cmdline())
+        if "ipykernel_launcher" in command:
             return "kernel"
+        if "kernel_zygote" in command:  # the kernels' parent: its pages are theirs
+            return "parent"
     return "other"
 
 
@@ -50,7 +53,7 @@ def memory(server: Server) -> dict[str, Any]:
     the PSS is what the tree takes from the laptop.
     """
     out: dict[str, Any] = {kind: {"count": 0, "rss_mb": [], "pss_mb": []}
-                           for kind in ("server", "kernel", "other")}
+                           for kind in ("server", "kernel", "parent", "other")}
     for proc in server.tree():
         with contextlib.suppress(psutil.Error):
             rss, share = proc.memory_info().rss, pss(proc.pid)
@@ -61,7 +64,8 @@ def memory(server: Server) -> dict[str, Any]:
     for group in out.values():
         group["rss_total_mb"] = sum(group["rss_mb"])
         group["pss_total_mb"] = sum(group["pss_mb"])
-    out["pss_total_mb"] = sum(out[k]["pss_total_mb"] for k in ("server", "kernel", "other"))
+    out["pss_total_mb"] = sum(out[k]["pss_total_mb"]
+                              for k in ("server", "kernel", "parent", "other"))
     return out
 
 
@@ -124,7 +128,10 @@ def cpu_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, floa
     used = {"server": 0.0, "kernel": 0.0, "other": 0.0, "ended": 0.0}
     for key, (kind, own, reaped) in after["procs"].items():
         _, own0, reaped0 = before["procs"].get(key, (kind, 0.0, 0.0))
-        if kind == "server":
+        if kind == "parent":  # the kernels' parent: its own CPU is the kernels'
+            used["kernel"] += own - own0
+            used["ended"] += reaped - reaped0
+        elif kind == "server":
             used["server"] += own - own0
             used["ended"] += reaped - reaped0
         else:

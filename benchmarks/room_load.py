@@ -264,10 +264,13 @@ def _memory(label: str, m: dict[str, Any] | None) -> None:
     if m is None:
         return
     k, o, srv = m["kernel"], m["other"], m["server"]
+    parent = m.get("parent", {"count": 0, "pss_total_mb": 0.0})
     each = f", each ≈ {k['pss_total_mb'] / k['count']:.0f} MB PSS" if k["count"] else ""
+    forked = (f"; with their parent process (kernels forked from it) PSS "
+              f"{k['pss_total_mb'] + parent['pss_total_mb']:.0f} MB") if parent["count"] else ""
     print(f"  memory {label}: server RSS {srv['rss_total_mb']:.0f} MB / PSS "
           f"{srv['pss_total_mb']:.0f} MB; {k['count']} kernels RSS {k['rss_total_mb']:.0f} MB / "
-          f"PSS {k['pss_total_mb']:.0f} MB{each}; {o['count']} other processes PSS "
+          f"PSS {k['pss_total_mb']:.0f} MB{each}{forked}; {o['count']} other processes PSS "
           f"{o['pss_total_mb']:.0f} MB; all PSS {m['pss_total_mb']:.0f} MB")
 
 

@@ -58,6 +58,13 @@ class BacasableConfig(Configurable):
         "Les autres attendent leur tour, dans l'ordre d'arrivée."
     ).tag(config=True)
 
+    fork_kernels = Bool(
+        True,
+        help="Les noyaux sont copiés d'un processus qui a déjà chargé leurs modules : ils "
+        "démarrent plus vite et partagent leur mémoire. Non : chaque noyau démarre seul. "
+        "Variable : BACASABLE_FORK_KERNELS (0 ou 1).",
+    ).tag(config=True)
+
     cull_idle_timeout = Int(
         3600,
         help="Secondes d'inactivité après lesquelles le noyau d'un apprenant est arrêté. "
@@ -97,6 +104,10 @@ class BacasableConfig(Configurable):
     @default("trainer_dir")
     def _default_trainer_dir(self) -> str:
         return os.environ.get("BACASABLE_TRAINER_DIR") or str(Path(self.data_dir) / "exercices")
+
+    @default("fork_kernels")
+    def _default_fork_kernels(self) -> bool:
+        return bool(_env_int("BACASABLE_FORK_KERNELS", 1))
 
     @default("port")
     def _default_port(self) -> int:

@@ -47,6 +47,7 @@ from bacasable.workshop.network import (
 
 from .hub import HubError, HubGuard, hub_server
 from .journal import JOURNAL_NAME, follow_log
+from .kernel_fork import PROVISIONER_NAME
 from .template import SHARE_DIR, TEMPLATE
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ def voila_argv(config: BacasableConfig, root: Path, port: int | None = None) -> 
         f"--VoilaKernelManager.preheat_denylist={PREHEAT_DENYLIST}",
         # fill_delay stays Voilà's 1 s: a used kernel is replaced 1 s later, one at a time.
     ]
+    if config.fork_kernels:  # kernels forked from a parent that imported them (kernel_fork)
+        argv.append(f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER_NAME}")
     return argv
 
 
@@ -158,6 +161,7 @@ def settings_env(config: BacasableConfig) -> dict[str, str]:
         "BACASABLE_SCENARIOS": os.pathsep.join(str(d) for d in config.scenario_dirs),
         "BACASABLE_PREHEAT_KERNELS": str(int(config.preheat_kernels)),
         "BACASABLE_WARM_AT_ONCE": str(int(config.warm_at_once)),
+        "BACASABLE_FORK_KERNELS": str(int(config.fork_kernels)),
     }
 
 

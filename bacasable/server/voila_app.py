@@ -52,6 +52,7 @@ from bacasable.workshop.network import LEARNER_NOTEBOOK
 from bacasable.workshop.peer import PEER_VARIABLE
 
 from .error_pages import french_error
+from .kernel_fork import start_zygote
 from .kernel_starts import RoomWarmer, StartGate
 from .room_size import pool_publisher, room_expectations
 from .speech import SPEECH_PATH, Speech, speech_handler_class
@@ -68,6 +69,9 @@ _PAGE_PEER: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_pe
 #: smaller (uploads send a document's id, not a file): tests/bacasable/test_server_attacks.py
 #: measures them. Tornado's default is 10 MiB.
 MAX_PAGE_MESSAGE = 256 * 1024
+
+#: What every kernel imports, once, in the parent its kernels are forked from (kernel_fork).
+KERNEL_PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "widgets.learner.app"]
 
 #: Seconds between two looks at the open workshops (a new one warms its kernels this soon).
 WARM_EVERY = 2
@@ -297,7 +301,10 @@ def voila_app_class(hub: Any = None) -> type:
             # The learner kernels' catalogue, read once now in a child process (under a second),
             # before the pool's first kernels start: a kernel that found no cache would read the
             # files itself, 0.7 CPU-second each.
-            warm_cache(BacasableConfig())
+            config = BacasableConfig()
+            warm_cache(config)
+            if config.fork_kernels:  # importing while Voilà starts: ready for the first kernel
+                start_zygote(KERNEL_PRELOAD)
             self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
             settings = super().init_settings()
             warmer = getattr(self.kernel_manager, "warmer", None)

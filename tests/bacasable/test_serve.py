@@ -191,7 +191,7 @@ def test_the_catalogue_is_cached_before_the_first_kernel_starts(server):
     # cache's (a process's start time is not, being counted from a boot time in whole seconds).
     started = []
     for kernel in server.kernel_processes():
-        argv = kernel.cmdline()
+        argv = " ".join(kernel.cmdline()).split()  # a forked kernel's title is one string
         started.append(Path(argv[argv.index("-f") + 1]).stat().st_mtime)
     assert cache.stat().st_mtime <= min(started)
 
