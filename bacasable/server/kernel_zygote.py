@@ -45,6 +45,13 @@ def _reap(*_: Any) -> None:
             return
 
 
+def _set_up_for_the_kernel() -> None:
+    """Do what preloaded modules do on import when a kernel runs; this process had none."""
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:  # its comm targets: the page's request_states, frontend's comms
+        widgets.register_comm_target()
+
+
 def _run_kernel(request: dict[str, Any], ready_w: int) -> None:
     """In the forked child: become the kernel the request asks for, then exit."""
     code = 1
@@ -72,7 +79,10 @@ def _run_kernel(request: dict[str, Any], ready_w: int) -> None:
         sys.argv = ["ipykernel_launcher", *argv]
         from ipykernel import kernelapp
 
-        kernelapp.launch_new_instance(argv=argv)
+        app = kernelapp.IPKernelApp.instance()  # launch_new_instance, with a step between
+        app.initialize(argv)
+        _set_up_for_the_kernel()
+        app.start()
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 0

@@ -23,7 +23,7 @@ TIMEOUT = 60
 
 @pytest.fixture
 def zygote():
-    started = start_zygote(["ipykernel.kernelapp", "ipykernel.ipkernel"])
+    started = start_zygote(["ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets"])
     yield started
     started.close()
     kernel_fork._zygote = None
@@ -66,6 +66,11 @@ def test_a_kernel_is_forked_from_the_zygote_and_looks_like_one(zygote):
             reply = await run(km, "import os, ipykernel.kernelapp as k; "
                                   "out = (os.getpid(), k.IPKernelApp.instance().parent_handle)")
             assert value(reply) == f"({pid}, {zygote.process.pid})"  # ends with its parent
+            # ipywidgets, imported before any kernel ran, registered its comm targets now: a
+            # page's request_states (on jupyter.widget.control) gets its answer.
+            reply = await run(km, "import ipywidgets, comm; "
+                                  "out = sorted(comm.get_comm_manager().targets)")
+            assert value(reply) == "['jupyter.widget', 'jupyter.widget.control']"
         finally:
             await km.shutdown_kernel(now=False)
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
