@@ -276,6 +276,16 @@ def test_karims_own_hint_is_edited_saved_then_seen_by_karim(server, copied, open
     # With the keyboard: Karim's hints taken away, then given back from the common ones.
     part.get_by_role("button", name="Supprimer les indices de Karim", exact=True).focus()
     page.keyboard.press("Enter")
+    # Asked first, the focus on « Annuler »; « Oui, supprimer » just before it.
+    question = page.get_by_role("alertdialog")
+    expect(question).to_contain_text("Supprimer les indices écrits pour Karim",
+                                     timeout=STEP_TIMEOUT_MS)
+    expect(question.get_by_role("button", name="Annuler")).to_be_focused()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "indices-karim-question-1366.png"))
+    page.keyboard.press("Shift+Tab")
+    expect(question.get_by_role("button", name="Oui, supprimer")).to_be_focused()
+    page.keyboard.press("Enter")
     add = part.get_by_role("button", name="Écrire des indices pour Karim", exact=True)
     expect(add).to_be_focused(timeout=STEP_TIMEOUT_MS)
     expect(hint).to_have_count(0)

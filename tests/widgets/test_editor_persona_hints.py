@@ -83,7 +83,15 @@ def test_editing_karims_hint_redraws_the_form_and_the_preview(opened):
 
 
 def test_karims_hints_are_removed_then_given_back_from_the_common_ones(opened):
+    before = opened.doc.dumps()
     send(opened.panel, {"action": "persona_hints_remove", "index": 0, "persona": "karim"})
+    # What was written for Karim would be lost: asked first; « Annuler » keeps it.
+    assert opened.panel.confirm["question"].startswith("Supprimer les indices écrits pour Karim")
+    send(opened.panel, {"action": "cancel"})
+    assert opened.panel.confirm == {} and opened.doc.dumps() == before
+    send(opened.panel, {"action": "persona_hints_remove", "index": 0, "persona": "karim"})
+    send(opened.panel, {"action": "confirm"})
+    assert opened.panel.confirm == {}
     assert opened.panel.status.startswith("Karim verra les indices communs.")
     field = opened.doc.tree["screens"][0]["fields"][0]
     assert list(field["hints_by_persona"]) == ["lucas"]

@@ -66,6 +66,12 @@ class StructureEditing:
         """Carry out the removal waiting for confirmation."""
         assert self.panel is not None and self.doc is not None
         pending, self._pending = self._pending, None
+        if pending is not None and pending["action"] == "persona_hints_remove":
+            # PersonaHintEditing's question, taken away once done: the page's redraw without
+            # it then finds the persona's part as it now is, and gives it the focus.
+            self.persona_hints(pending["action"], pending, confirmed=True)  # type: ignore[attr-defined]
+            self._ask(None)
+            return
         self._ask(None)
         if pending is None:
             self.panel.say(error=MSG_NOTHING_TO_CONFIRM)

@@ -41,7 +41,8 @@ function personaHints(model, uid) {
       }
       if (part.remove) {
         buttons.push(h("button", { type: "button", id: `${pid}-del`, class: "bas-button bas-button--secondary bas-button--small", "data-action": "persona_hints_remove",
-          onclick: () => { next = { key: key(part), what: "summary", until: Date.now() + 3000 }; send({ action: "persona_hints_remove", index: part.field, persona: part.persona }); } }, part.remove));
+          // Asked first (« Oui, supprimer » or « Annuler »): the focus comes back here after.
+          onclick: () => { next = { key: key(part), what: "summary", until: Date.now() + 10 * 60000 }; send({ action: "persona_hints_remove", index: part.field, persona: part.persona }); } }, part.remove));
       }
       const details = h("details", { class: "bas-editor-persona-hints", id: pid, "data-part": key(part), "data-own": part.own ? "yes" : "no" },
         h("summary", { id: `${pid}-s` }, part.title),
