@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
 
 from bacasable.scenario.schema import Persona, Scenario
 
-# Tests never write into the user's own data folder (make test sets its own too).
-os.environ.setdefault("BACASABLE_DATA", tempfile.mkdtemp(prefix="bacasable-tests-"))
+# Tests never write into the user's own data folder (make test sets its own too); this one
+# goes away with the run.
+if not os.environ.get("BACASABLE_DATA"):
+    os.environ["BACASABLE_DATA"] = tempfile.mkdtemp(prefix="bacasable-tests-")
+    atexit.register(shutil.rmtree, os.environ["BACASABLE_DATA"], ignore_errors=True)
 
 
 @pytest.fixture
