@@ -71,9 +71,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
-# The tests never touch the user's own workshop data: a fresh data folder each run.
+# The tests never touch the user's own workshop data: a fresh data folder each run, removed after.
 test: browser-deps postgres-deps
-	BACASABLE_DATA=$$(mktemp -d) BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+	@data=$$(mktemp -d); BACASABLE_DATA=$$data BACASABLE_CHROMIUM=$(CHROMIUM) $(PY) -m pytest; \
+	status=$$?; rm -rf "$$data"; exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bacasable widgets tests benchmarks
