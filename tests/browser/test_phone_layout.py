@@ -92,6 +92,21 @@ _BROKEN_WORDS = r"""() => {
   return problems;
 }"""
 
+#: Text a line could start with « ? », « ! », « ; », « : » or « » », or end with « « »: a plain
+#: space where French typography wants a no-break one (options and typed text aside).
+_FRENCH_SPACES = r"""() => {
+  const found = [];
+  for (const root of document.querySelectorAll(".bas")) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      if (text.parentElement.closest("option, textarea, script, style")) continue;
+      const match = text.data.match(/.{0,20}(?: [?!;:»]|« ).{0,10}/);
+      if (match) found.push(`plain space in French text: "${match[0].trim()}"`);
+    }
+  }
+  return [...new Set(found)];
+}"""
+
 #: The bar at the top of the exercise, once the page is scrolled to its bottom (then back).
 _BAR_AT_THE_BOTTOM = """() => {
   const bar = document.querySelector(".bas-bar");
@@ -184,6 +199,7 @@ def test_every_state_on_a_small_phone_layout_and_axe(open_page, workbook, axe_pa
             if state != "catalogue" and "(cookie banner)" not in state:  # after the first screen
                 found += first_field_problems(page)
         found += layout_problems(page) + page.evaluate(_BROKEN_WORDS) + bar_problems(page)
+        found += page.evaluate(_FRENCH_SPACES)
         style = page.add_style_tag(content=TEXT_200)
         try:
             found += [f"text 200 %: {p}" for p in layout_problems(page)]

@@ -298,7 +298,7 @@ function applyFieldError(root, field, base) {
   const message = field.error;
   if (message) {
     const p = slot.querySelector("p") || h("p", { class: "bas-error-text", id: errorId });
-    p.textContent = `Erreur : ${message}`;
+    p.textContent = frenchText(`Erreur : ${message}`);
     if (!p.isConnected) slot.append(p);
   } else {
     slot.replaceChildren();

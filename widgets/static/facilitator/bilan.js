@@ -11,7 +11,7 @@ function box(kind, title, ...children) {
 }
 
 function showError(item, text) {
-  item.error.textContent = text || "";
+  item.error.textContent = frenchText(text || "");
   item.error.hidden = !text;
   // A group's problem is said next to its legend; its fields are not each invalid.
   if (!item.group) item.control.setAttribute("aria-invalid", text ? "true" : "false");

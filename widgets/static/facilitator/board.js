@@ -4,7 +4,7 @@
 let counter = 0;
 
 function setText(node, text) {
-  const value = text == null ? "" : String(text);
+  const value = text == null ? "" : frenchText(text);
   if (node.textContent !== value) node.textContent = value;
 }
 

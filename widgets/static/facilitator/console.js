@@ -4,7 +4,7 @@
 let counter = 0;
 
 function setText(node, text) {
-  const value = text == null ? "" : String(text);
+  const value = text == null ? "" : frenchText(text);
   if (node.textContent !== value) node.textContent = value;
 }
 
@@ -250,7 +250,7 @@ export default {
       let first = null;
       for (const [name, f] of Object.entries(newForm.fields)) {
         const text = errors[name] || "";
-        f.error.textContent = text;
+        f.error.textContent = frenchText(text);
         f.error.hidden = !text;
         if (f.control.tagName !== "FIELDSET") f.control.setAttribute("aria-invalid", text ? "true" : "false");
         f.node.classList.toggle("bas-field--error", Boolean(text));

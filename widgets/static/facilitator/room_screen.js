@@ -100,11 +100,11 @@ export default {
       const workshop = model.get("workshop") || {};
       const join = model.get("join") || {};
       const room = model.get("room") || {};
-      title.textContent = workshop.title || "";
+      title.textContent = frenchText(workshop.title || "");
       address.textContent = join.address || "";
       code.textContent = workshop.code || "";
       spoken.textContent = workshop.code_spoken || workshop.code || "";
-      count.textContent = [room.count_text, room.done_text, room.waiting_text].filter(Boolean).join(" · ");
+      count.textContent = frenchText([room.count_text, room.done_text, room.waiting_text].filter(Boolean).join(" · "));
       qr.setAttribute("aria-label", join.address ? `QR code pour rejoindre l'atelier : ${join.address}` : "QR code");
       if (qr.dataset.url !== (join.url || "")) {
         qr.dataset.url = join.url || "";
@@ -114,7 +114,7 @@ export default {
       if (room.started) drawProgress(room);
       else drawNames(room);
       seenCount = room.count || 0;
-      problem.textContent = model.get("problem") || "";
+      problem.textContent = frenchText(model.get("problem") || "");
       problem.hidden = !model.get("problem");
     };
 
@@ -123,7 +123,7 @@ export default {
       const message = model.get("announce") || {};
       if (!message.text || message.seq === said) return;
       said = message.seq;
-      live.textContent = message.text;
+      live.textContent = frenchText(message.text);
     };
     said = (model.get("announce") || {}).seq;
 

@@ -142,7 +142,7 @@ export default {
     const onMessages = () => {
       const messages = model.get("messages") || [];
       if (messages.length > shown) {
-        status.textContent = texts.arrived(messages[messages.length - 1]);
+        status.textContent = frenchText(texts.arrived(messages[messages.length - 1]));
         toast.hidden = !panel.hidden;
       } else if (!messages.length) {
         status.textContent = "";

@@ -162,7 +162,7 @@ export default {
       return list.length ? list : [100];
     };
     const say = (text) => {
-      status.textContent = text;
+      status.textContent = frenchText(text);
     };
 
     const showSize = (announce) => {

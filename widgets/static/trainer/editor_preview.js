@@ -63,7 +63,7 @@ function previewPane(model, host, uid) {
     h("p", { class: "bas-help bas-editor-playing" }, model.get("playing") || ""),
     screenBox);
   // Which persona is played: the hints shown are its own (hints_by_persona) if it has some.
-  model.on("change:playing", () => { node.querySelector(".bas-editor-playing").textContent = model.get("playing") || ""; });
+  model.on("change:playing", () => { node.querySelector(".bas-editor-playing").textContent = frenchText(model.get("playing") || ""); });
   let item = null; // the text being edited: { group, path }
   let shown = null;
   const mount = async (ref) => {
