@@ -166,9 +166,19 @@ class Workbook:
 # --- the page -----------------------------------------------------------------------------------
 
 
+def spaced(text: str) -> str:
+    """``text`` as a regular expression where a space may be a no-break one (« ? », « : »)."""
+    return re.escape(text).replace(r"\ ", r"\s")
+
+
+def drawn(text: str) -> re.Pattern[str]:
+    """``text`` at the end of what the page draws (a description, a line)."""
+    return re.compile(spaced(text) + "$")
+
+
 def label_name(text: str) -> re.Pattern[str]:
     """A field's accessible name: its label, then " (obligatoire)" when it is required."""
-    return re.compile(rf"^{re.escape(text)}(?: \(obligatoire\))?$")
+    return re.compile(rf"^{spaced(text)}(?: \(obligatoire\))?$")
 
 
 def screen_heading(page: Page, title: str) -> Locator:
@@ -196,7 +206,7 @@ def option(group: Locator, role: str, label: str) -> Locator:
     exact = group.get_by_role(role, name=label, exact=True)
     if exact.count() == 1:
         return exact
-    return group.get_by_role(role, name=re.compile("^" + re.escape(label)))
+    return group.get_by_role(role, name=re.compile("^" + spaced(label)))
 
 
 class Learner:
@@ -377,7 +387,7 @@ class Learner:
                         for c in pattern or "####-####-##")
         line = self.page.get_by_text("Votre numéro de dossier")
         expect(line).to_be_visible()
-        expect(line).to_have_text(re.compile(rf"Votre numéro de dossier : {regex}$"))
+        expect(line).to_have_text(re.compile(rf"Votre numéro de dossier\s: {regex}$"))
         return re.search(regex, line.inner_text()).group(0)
 
 

@@ -15,6 +15,7 @@ from browser_support import (
     STEP_TIMEOUT_MS,
     Learner,
     catalogue,
+    drawn,
     open_learner_page,
     simulation_notice,
 )
@@ -52,7 +53,7 @@ def make_nir_mistake(learner: Learner) -> None:
     nir = learner.field(spec)
     expect(nir).to_have_attribute("aria-invalid", "true")
     message = f"Erreur : {spec.errors['checksum']}"
-    expect(nir).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    expect(nir).to_have_accessible_description(drawn(message))
     error_id = nir.get_attribute("aria-describedby").split()[-1]
     error = page.locator(f"#{error_id}")
     expect(error).to_be_visible()
@@ -85,7 +86,7 @@ def make_code_mistake(learner: Learner) -> None:
     field = learner.field(spec)
     expect(field).to_have_attribute("aria-invalid", "true", timeout=STEP_TIMEOUT_MS)
     message = f"Erreur : {spec.errors['wrong_code']}"
-    expect(field).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    expect(field).to_have_accessible_description(drawn(message))
     expect(page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")).to_be_visible()
     learner.play_screen()
 
@@ -107,7 +108,7 @@ def make_taken_mistake(learner: Learner) -> None:
     field = learner.field(spec)
     expect(field).to_have_attribute("aria-invalid", "true", timeout=STEP_TIMEOUT_MS)
     message = f"Erreur : {result.message}"
-    expect(field).to_have_accessible_description(re.compile(re.escape(message) + "$"))
+    expect(field).to_have_accessible_description(drawn(message))
     error = page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")
     expect(error).to_be_visible()
     expect(error).to_have_text(message)
@@ -163,7 +164,7 @@ def test_complete_scenario_by_labels(page, workbook, scenario_id, persona_id):
     expect(simulation_notice(page)).to_be_visible()
     learner.receipt_number()
     # A diagnostic ends on the level it advises, never on « réussi ».
-    ending = (re.compile("^Niveau conseillé : ") if learner.scenario.diagnostic is not None
+    ending = (re.compile(r"^Niveau conseillé\s: ") if learner.scenario.diagnostic is not None
               else "Bravo, vous avez réussi l'exercice !")
     expect(page.get_by_role("heading", level=2, name=ending)).to_be_visible()
     assert learner.screens_seen == learner.run.history + [learner.run.current_id]

@@ -16,6 +16,7 @@ from browser_support import (
     catalogue,
     open_learner_page,
     screen_heading,
+    spaced,
     theme_button,
 )
 from playwright.sync_api import expect
@@ -40,7 +41,7 @@ def test_complete_a_scenario_with_the_keyboard_alone(page, workbook, scenario_id
     learner = KeyboardLearner(page, cat, scenario_id, persona)
     open_learner_page(page, workbook)
     start = page.get_by_role("button", name=re.compile(
-        r"^Commencer : " + re.escape(cat.scenarios[scenario_id].title) + "$"))
+        r"^Commencer\s: " + spaced(cat.scenarios[scenario_id].title) + "$"))
     theme = theme_button(page, cat.scenarios[scenario_id])
     expect(theme.or_(start).first).to_be_visible(timeout=STEP_TIMEOUT_MS)
     page.evaluate(COUNT_POINTER_EVENTS)

@@ -30,6 +30,7 @@ from browser_support import (
     Learner,
     catalogue,
     open_learner_page,
+    spaced,
     start_button,
     wait_for,
 )
@@ -97,7 +98,7 @@ def start_workshop(page: Page) -> str:
     page.get_by_label("Titre de l'atelier (obligatoire)").fill(WORKSHOP_TITLE)
     page.get_by_label("Lieu", exact=True).fill("Médiathèque (test)")
     exercises = page.get_by_role("group", name="Exercices proposés (au moins un)")
-    exercise = exercises.get_by_role("checkbox", name=re.compile("^" + re.escape(title)))
+    exercise = exercises.get_by_role("checkbox", name=re.compile("^" + spaced(title)))
     exercise.check()
     # The exercise ticked at the top of the screen: the button is in view, no wall of
     # checkboxes in between.
@@ -112,7 +113,7 @@ def start_workshop(page: Page) -> str:
     start.click()
     expect(page.get_by_role("heading", level=2, name=f"Atelier « {WORKSHOP_TITLE} »")).to_be_visible(
         timeout=STEP_TIMEOUT_MS)
-    shown = page.get_by_label(re.compile("^Code de l'atelier : "))
+    shown = page.get_by_label(re.compile(r"^Code de l'atelier\s: "))
     expect(shown).to_have_text(re.compile(r"^\w{3} \w{3}$"))
     code = shown.inner_text().replace(" ", "")
     expect(page.get_by_role("status")).to_contain_text(f"Code : {code[:3]} {code[3:]}")

@@ -69,4 +69,4 @@ def test_a_date_is_three_boxes_on_one_line_with_an_example_that_matches(open_pag
     tops = [round(group.get_by_label(name, exact=True).bounding_box()["y"])
             for name in ("Jour", "Mois", "Année")]
     assert len(set(tops)) == 1, tops
-    expect(group).to_contain_text(re.compile(r"Exemple : \d\d \d\d \d{4}"))
+    expect(group).to_contain_text(re.compile(r"Exemple\s: \d\d \d\d \d{4}"))
