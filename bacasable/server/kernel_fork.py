@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -85,18 +86,37 @@ class ForkedKernel:
 
 
 class Zygote:
-    """The server's handle on the zygote process: ask it for kernels, one at a time."""
+    """The server's handle on the zygote process: ask it for kernels, one at a time.
+
+    Kernels asked for before it has imported its modules are started the usual way: the
+    server's event loop never waits for the imports. An exchange that fails (no answer in
+    time, the process gone) retires it, so that a late answer is never taken for the next one.
+    """
 
     def __init__(self, process: subprocess.Popen, control: socket.socket) -> None:
         self.process = process
         self._control = control
         self._lines = control.makefile("rb")
         self._lock = threading.Lock()
+        self._ready = False
+        self._retired = False
 
     @property
     def alive(self) -> bool:
-        """Whether the zygote still runs."""
-        return self.process.poll() is None
+        """Whether the zygote still runs and can be asked for kernels."""
+        return not self._retired and self.process.poll() is None
+
+    def ready(self, timeout: float = 0.0) -> bool:
+        """Whether its modules are imported (waiting up to ``timeout`` seconds for it)."""
+        if not self._ready and self.alive:
+            if select.select([self._control], [], [], timeout)[0]:
+                try:
+                    self._ready = json.loads(self._lines.readline() or b"{}").get("ready") is True
+                except ValueError:
+                    self._ready = False
+                if not self._ready:
+                    self._retire()
+        return self._ready
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
         """Return the pid of a new kernel run with ``argv`` (raises ``OSError`` if it cannot)."""
@@ -104,18 +124,29 @@ class Zygote:
         with self._lock:
             if not self.alive:
                 raise OSError("the kernels' parent process has ended")
-            self._control.settimeout(ANSWER_TIMEOUT)
-            self._control.sendall(request)
-            line = self._lines.readline()
-        if not line:
-            raise OSError("the kernels' parent process has ended")
-        answer = json.loads(line)
+            if not self.ready():
+                raise OSError("the kernels' parent process is still importing")
+            try:
+                self._control.settimeout(ANSWER_TIMEOUT)
+                self._control.sendall(request)
+                answer = json.loads(self._lines.readline() or b"{}")
+            except (OSError, ValueError) as error:
+                self._retire()
+                raise OSError(f"no answer from the kernels' parent process ({error!r})") from error
         if "pid" not in answer:
-            raise OSError(answer.get("error", "no kernel"))
+            if not answer:
+                self._retire()
+            raise OSError(answer.get("error", "the kernels' parent process has ended"))
         return int(answer["pid"])
+
+    def _retire(self) -> None:
+        self._retired = True
+        self._control.close()
 
     def close(self) -> None:
         """End the zygote (its kernels notice and end too)."""
+        self._retired = True
+        self._lines.close()
         self._control.close()
         try:
             self.process.wait(5)
@@ -161,7 +192,7 @@ class ForkingProvisioner(LocalProvisioner):  # type: ignore[misc]
         try:
             pid = zygote.fork(cmd[3:], env, str(cwd) if cwd else None)
         except (OSError, ValueError) as error:
-            self.log.warning("kernel started without its parent process (%s)", error)
+            self.log.info("kernel started without its parent process (%s)", error)
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the zygote answers once the kernel has its own session

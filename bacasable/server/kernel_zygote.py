@@ -6,7 +6,8 @@ the learner's page). Thirty learner kernels started the usual way each import th
 of modules; forked from here they share those pages with this process and with each other
 until they write to them (:func:`gc.freeze` keeps the collector from writing to every object).
 
-Each request is one JSON line ``{"argv": […], "env": {…}, "cwd": "…"}``, the arguments of
+Once its modules are imported it writes ``{"ready": true}``. Each request is then one JSON
+line ``{"argv": […], "env": {…}, "cwd": "…"}``, the arguments of
 ``python -m ipykernel_launcher``. The answer is ``{"pid": N}`` once the kernel has its own
 session (so that signalling its process group never reaches this process), or
 ``{"error": "…"}``. The kernel then runs as ``ipykernel_launcher`` would, its process title
@@ -124,6 +125,7 @@ def serve(control: socket.socket, modules: list[str]) -> None:
     gc.freeze()
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the server
+    control.sendall(b'{"ready": true}\n')  # until then the server starts kernels itself
     reader = control.makefile("rb")
     for line in reader:  # only the server holds the other end
         try:

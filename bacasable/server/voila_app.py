@@ -73,6 +73,9 @@ MAX_PAGE_MESSAGE = 256 * 1024
 #: What every kernel imports, once, in the parent its kernels are forked from (kernel_fork).
 KERNEL_PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "widgets.learner.app"]
 
+#: Seconds the server waits at start for that parent's imports (about 1; later kernels never wait).
+ZYGOTE_IMPORT_TIMEOUT = 30.0
+
 #: Seconds between two looks at the open workshops (a new one warms its kernels this soon).
 WARM_EVERY = 2
 
@@ -303,8 +306,8 @@ def voila_app_class(hub: Any = None) -> type:
             # files itself, 0.7 CPU-second each.
             config = BacasableConfig()
             warm_cache(config)
-            if config.fork_kernels:  # importing while Voilà starts: ready for the first kernel
-                start_zygote(KERNEL_PRELOAD)
+            if config.fork_kernels:  # before Voilà starts its pool (it serves nothing yet)
+                start_zygote(KERNEL_PRELOAD).ready(timeout=ZYGOTE_IMPORT_TIMEOUT)
             self.voila_configuration.multi_kernel_manager_class = PoolAwareKernelManager
             settings = super().init_settings()
             warmer = getattr(self.kernel_manager, "warmer", None)

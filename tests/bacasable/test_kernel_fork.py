@@ -24,6 +24,7 @@ TIMEOUT = 60
 @pytest.fixture
 def zygote():
     started = start_zygote(["ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets"])
+    assert started.ready(TIMEOUT)
     yield started
     started.close()
     kernel_fork._zygote = None
@@ -142,3 +143,18 @@ def test_a_reused_pid_is_not_taken_for_the_kernel():
         child.wait()
     kernel = ForkedKernel(child.pid)  # already ended
     assert kernel.poll() == 0 and kernel.wait(1) == 0
+
+
+def test_kernels_asked_for_while_it_imports_start_the_usual_way():
+    started = start_zygote(["ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets"])
+    try:
+        # Just started: still importing. The server's loop is not kept waiting for it.
+        with pytest.raises(OSError, match="still importing"):
+            started.fork(["-f", "unused.json"], dict(os.environ), None)
+        assert started.ready(TIMEOUT) and started.alive
+    finally:
+        started.close()
+        kernel_fork._zygote = None
+    assert not started.alive
+    with pytest.raises(OSError, match="ended"):
+        started.fork(["-f", "unused.json"], dict(os.environ), None)
